@@ -1,0 +1,69 @@
+#!/bin/sh
+# Test runner: cmocka unit tests (build/tests/unit/*) and integration scripts
+# (tests/integration/*.sh, root). An integration script prints one line per case,
+# "ok NAME", "FAIL NAME: why" or "skip NAME: why", and exits non-zero on failure.
+# Usage: tests/run.sh unit|integration|all [PATTERN]
+set -u
+B=${B:-build}
+what=${1:-all}
+pattern=${2:-}
+passed=0 failed=0 skipped=0
+failures=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_unit() {
+	for t in "$B"/tests/unit/test_*; do
+		[ -x "$t" ] || continue
+		case "$t" in *"$pattern"*) ;; *) continue ;; esac
+		"$t" >"$log" 2>&1
+		rc=$?
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log")
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log")
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		if [ "$rc" != 0 ]; then
+			[ -n "$f" ] || failed=$((failed + 1))
+			failures="$failures $(basename "$t")"
+			cat "$log"
+		fi
+		echo "unit $(basename "$t"): ${p:-0} passed, ${f:-0} failed"
+	done
+}
+
+run_integration() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "integration: skipped, needs root"
+		skipped=$((skipped + 1))
+		return
+	fi
+	for t in tests/integration/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] && continue
+		case "$t" in *"$pattern"*) ;; *) continue ;; esac
+		start=$(date +%s)
+		sh "$t" >"$log" 2>&1
+		rc=$?
+		p=$(grep -c '^ok ' "$log")
+		f=$(grep -c '^FAIL ' "$log")
+		s=$(grep -c '^skip ' "$log")
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		if [ "$rc" != 0 ] || [ "$f" != 0 ]; then
+			[ "$f" != 0 ] || failed=$((failed + 1))
+			failures="$failures $(basename "$t")"
+			sed 's/^/    /' "$log"
+		else
+			grep '^skip ' "$log" | sed 's/^/    /'
+		fi
+		echo "integration $(basename "$t"): $p passed, $f failed, $s skipped ($(($(date +%s) - start)) s)"
+	done
+}
+
+case "$what" in
+unit) run_unit ;;
+integration) run_integration ;;
+all) run_unit; run_integration ;;
+*) echo "usage: $0 unit|integration|all [PATTERN]" >&2; exit 2 ;;
+esac
+[ -n "$failures" ] && echo "failing:$failures"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
