@@ -1,0 +1,155 @@
+/* vm_check: on the host, before anything is created, everything about a vnode's
+ * filesystem config that can be checked. Each error line names the object. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "vmerr.h"
+#include "vmount.h"
+
+/* Filesystems overlayfs refuses (or mishandles) as the upper layer. */
+static const struct {
+	unsigned long magic;
+	const char *name;
+} bad_upper[] = {
+	{ 0x794c7630, "overlayfs" }, { 0x4d44, "vfat/msdos" },  { 0x6969, "nfs" },
+	{ 0xff534d42, "cifs" },      { 0xfe534d42, "smb2" },    { 0x9660, "iso9660" },
+	{ 0x73717368, "squashfs" },  { 0x2011bab0, "exfat" },   { 0x5346544e, "ntfs" },
+	{ 0x65735546, "fuse" },      { 0x28cd3d45, "cramfs" },  { 0xe0f5e1e2, "erofs" },
+};
+
+static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_config *c,
+		      char *err, size_t errlen)
+{
+	struct vm_extent x;
+	int r;
+
+	if (!vm_node_name_ok(d->node))
+		return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s: node name is not a plain word", i,
+			       d->node);
+	for (unsigned j = 0; j < i; j++)
+		if (!strcmp(c->disks[j].node, d->node) && c->disks[j].part == d->part)
+			return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s:%u: same node as DISKS[%u]",
+				       i, d->node, d->part, j);
+	if (access(d->image, F_OK) < 0)
+		return vm_fail(err, errlen, errno, "DISKS[%u] %s:%u:%s: image: %s", i, d->node,
+			       d->part, d->image, strerror(errno));
+	if (access(d->image, d->ro ? R_OK : R_OK | W_OK) < 0)
+		return vm_fail(err, errlen, errno, "DISKS[%u] %s:%u:%s: image not %s: %s", i,
+			       d->node, d->part, d->image, d->ro ? "readable" : "readable and writable",
+			       strerror(errno));
+	r = vm_probe_image(d->image, d->part, &x, err, errlen);
+	if (!r && !vm_fs_supported(x.fstype))
+		r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported by this kernel",
+			    x.fstype);
+	if (!r)
+		r = vm_loop_conflict(d->image, x.offset, x.size, d->ro, err, errlen);
+	if (r)
+		vm_prefix(err, errlen, "DISKS[%u] %s:%u:%s", i, d->node, d->part, d->image);
+	return r;
+}
+
+static int check_dir(const char *label, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return vm_fail(err, errlen, errno, "%s %s: %s", label, path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vm_fail(err, errlen, ENOTDIR, "%s %s: not a directory", label, path);
+	return 0;
+}
+
+/* Mode c: root/ (or dir, if root/ is still to be made) must be an fs overlayfs
+ * takes as upper, and writable. */
+static int check_upper(const struct vm_config *c, char *err, size_t errlen)
+{
+	char root[PATH_MAX];
+	struct statfs sf;
+	const char *p = root;
+
+	snprintf(root, sizeof(root), "%s/root", c->dir);
+	if (access(root, F_OK) < 0)
+		p = c->dir;
+	if (statfs(p, &sf) < 0)
+		return vm_fail(err, errlen, errno, "overlay upper %s: %s", p, strerror(errno));
+	for (unsigned i = 0; i < sizeof(bad_upper) / sizeof(bad_upper[0]); i++)
+		if ((unsigned long)sf.f_type == bad_upper[i].magic)
+			return vm_fail(err, errlen, EINVAL,
+				       "overlay upper %s: on %s, which overlayfs cannot use as upper layer",
+				       p, bad_upper[i].name);
+	if (sf.f_flags & ST_RDONLY)
+		return vm_fail(err, errlen, EROFS, "overlay upper %s: read-only filesystem", p);
+	return 0;
+}
+
+static int check_bind(unsigned i, const struct vm_bind *b, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(b->src, &st) < 0)
+		return vm_fail(err, errlen, errno, "BINDS[%u] %s:%s: source: %s", i, b->src, b->dst,
+			       strerror(errno));
+	return 0;
+}
+
+int vm_check(const struct vm_config *c, char *err, size_t errlen)
+{
+	struct vm_plan plan;
+	char img[PATH_MAX];
+	int r;
+
+	if (!c->name || !*c->name || strchr(c->name, '/'))
+		return vm_fail(err, errlen, EINVAL, "vnode name \"%s\" is not a plain name",
+			       c->name ? c->name : "");
+	if (!c->dir || c->dir[0] != '/')
+		return vm_fail(err, errlen, EINVAL, "vnode %s: directory \"%s\" is not absolute",
+			       c->name, c->dir ? c->dir : "");
+	if (c->ndisks > VM_MAX_DISKS || c->nbinds > VM_MAX_BINDS)
+		return vm_fail(err, errlen, EINVAL, "vnode %s: too many DISKS or BINDS", c->name);
+	if ((r = check_dir("vnode directory", c->dir, err, errlen)) < 0)
+		return r;
+	for (unsigned i = 0; i < c->ndisks; i++)
+		if ((r = check_disk(i, &c->disks[i], c, err, errlen)) < 0)
+			return r;
+	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
+	bool has_img = c->ndisks == 0 && access(img, F_OK) == 0;
+	if ((r = vm_plan_root(c, has_img, &plan, err, errlen)) < 0)
+		return r;
+	if (c->base && plan.mode != VM_MODE_DISK &&
+	    (r = check_dir("BASE", c->base, err, errlen)) < 0)
+		return r;
+	switch (plan.mode) {
+	case VM_MODE_DISK:
+		break;
+	case VM_MODE_BIND:
+		snprintf(img, sizeof(img), "%s/root", c->dir);
+		r = check_dir("root", img, err, errlen);
+		break;
+	case VM_MODE_OVERLAY:
+		r = check_upper(c, err, errlen);
+		break;
+	case VM_MODE_IMAGE: {
+		struct vm_extent x;
+		r = vm_probe_image(img, 0, &x, err, errlen);
+		if (!r && !vm_fs_supported(x.fstype))
+			r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported", x.fstype);
+		if (!r)
+			r = vm_loop_conflict(img, 0, 0, 0, err, errlen);
+		if (r)
+			vm_prefix(err, errlen, "%s", img);
+		break;
+	}
+	}
+	if (r)
+		return r;
+	for (unsigned i = 0; i < c->nbinds; i++)
+		if ((r = check_bind(i, &c->binds[i], err, errlen)) < 0)
+			return r;
+	return 0;
+}

@@ -1,0 +1,184 @@
+/* Loop devices: attach an image range with autoclear, so the kernel releases it
+ * when the last mount of it (in the vnode's namespace) goes away. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "vmerr.h"
+
+/* Another process may take the free device between GET_FREE and our configure. */
+#define LOOP_RACE_RETRIES 64
+
+static const char *loop_ioctl_name(unsigned long req)
+{
+	switch (req) {
+	case LOOP_CTL_GET_FREE: return "LOOP_CTL_GET_FREE";
+	case LOOP_CONFIGURE: return "LOOP_CONFIGURE";
+	case LOOP_SET_FD: return "LOOP_SET_FD";
+	case LOOP_SET_STATUS64: return "LOOP_SET_STATUS64";
+	case LOOP_CLR_FD: return "LOOP_CLR_FD";
+	default: return "ioctl";
+	}
+}
+
+/* The one checked wrapper for loop ioctls: -errno, "IOCTL DEV: strerror". */
+static int loop_ioctl(int fd, unsigned long req, unsigned long arg, const char *dev,
+		      char *err, size_t errlen)
+{
+	int r = ioctl(fd, req, arg);
+
+	if (r < 0)
+		return vm_fail(err, errlen, errno, "%s %s: %s", loop_ioctl_name(req), dev,
+			       strerror(errno));
+	return r;
+}
+
+/* Opens /dev/loopN, making the node when /dev is not a devtmpfs. */
+static int open_loop(int nr, char *dev, size_t len, char *err, size_t errlen)
+{
+	int fd;
+
+	snprintf(dev, len, "/dev/loop%d", nr);
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (mknod(dev, S_IFBLK | 0660, makedev(7, nr)) < 0 && errno != EEXIST)
+			return vm_fail(err, errlen, errno, "mknod %s: %s", dev, strerror(errno));
+		fd = open(dev, O_RDWR | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return vm_fail(err, errlen, errno, "open %s: %s", dev, strerror(errno));
+	return fd;
+}
+
+/* For kernels without LOOP_CONFIGURE: two ioctls, and a window where the device
+ * is bound but not yet limited to the range. */
+static int set_fd_status(int lfd, int ifd, const struct loop_info64 *info, const char *dev,
+			 char *err, size_t errlen)
+{
+	int r = loop_ioctl(lfd, LOOP_SET_FD, (unsigned long)ifd, dev, err, errlen);
+
+	if (r < 0)
+		return r;
+	r = loop_ioctl(lfd, LOOP_SET_STATUS64, (unsigned long)info, dev, err, errlen);
+	if (r < 0)
+		ioctl(lfd, LOOP_CLR_FD, 0); /* best effort: the error above is the one to report */
+	return r;
+}
+
+int vm_loop_attach(const char *image, int image_fd, unsigned long long offset,
+		   unsigned long long size, int ro, int *nr, char *err, size_t errlen)
+{
+	struct loop_config cfg;
+	char dev[32];
+	int ctl, ifd = image_fd, lfd = -1, r = 0;
+	static int no_configure; /* remembered: saves a failing ioctl per attach */
+
+	if (ifd < 0) {
+		ifd = open(image, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (ifd < 0)
+			return vm_fail(err, errlen, errno, "open %s: %s", image, strerror(errno));
+	}
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0) {
+		r = vm_fail(err, errlen, errno, "open /dev/loop-control: %s", strerror(errno));
+		goto out;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fd = (unsigned)ifd;
+	cfg.info.lo_offset = offset;
+	cfg.info.lo_sizelimit = size;
+	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (ro ? LO_FLAGS_READ_ONLY : 0);
+	snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", image);
+	for (int tries = 0; tries < LOOP_RACE_RETRIES; tries++) {
+		r = loop_ioctl(ctl, LOOP_CTL_GET_FREE, 0, "/dev/loop-control", err, errlen);
+		if (r < 0)
+			break;
+		*nr = r;
+		lfd = open_loop(*nr, dev, sizeof(dev), err, errlen);
+		if (lfd < 0) {
+			r = lfd;
+			break;
+		}
+		if (!no_configure) {
+			r = loop_ioctl(lfd, LOOP_CONFIGURE, (unsigned long)&cfg, dev, err, errlen);
+			if (r == -EINVAL || r == -ENOTTY)
+				no_configure = 1;
+		}
+		if (no_configure)
+			r = set_fd_status(lfd, ifd, &cfg.info, dev, err, errlen);
+		if (r != -EBUSY)
+			break;
+		close(lfd);
+		lfd = -1;
+	}
+	close(ctl);
+	if (r < 0 && lfd >= 0)
+		close(lfd);
+	if (r >= 0)
+		r = lfd;
+out:
+	if (image_fd < 0)
+		close(ifd); /* the loop device holds its own reference to the file */
+	return r;
+}
+
+/* Reads one small sysfs attribute of a loop device into buf (newline stripped). */
+static int read_attr(const char *blk, const char *attr, char *buf, size_t len)
+{
+	char path[300];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/%s", blk, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+int vm_loop_conflict(const char *image, unsigned long long offset,
+		     unsigned long long size, int ro, char *err, size_t errlen)
+{
+	char real[PATH_MAX], back[PATH_MAX + 16], num[32];
+	unsigned long long o, s, end = size ? offset + size : ~0ULL;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (!realpath(image, real))
+		return vm_fail(err, errlen, errno, "%s", strerror(errno));
+	d = opendir("/sys/block");
+	if (!d)
+		return 0; /* no sysfs: nothing to compare against */
+	while (!r && (de = readdir(d))) {
+		if (strncmp(de->d_name, "loop", 4) != 0)
+			continue;
+		if (read_attr(de->d_name, "loop/backing_file", back, sizeof(back)) < 0 ||
+		    strcmp(back, real) != 0)
+			continue;
+		o = read_attr(de->d_name, "loop/offset", num, sizeof(num)) ? 0 : strtoull(num, NULL, 10);
+		s = read_attr(de->d_name, "loop/sizelimit", num, sizeof(num)) ? 0 : strtoull(num, NULL, 10);
+		int other_ro = !read_attr(de->d_name, "ro", num, sizeof(num)) && num[0] == '1';
+		if ((ro && other_ro) || o >= end || (s && o + s <= offset))
+			continue;
+		r = vm_fail(err, errlen, EBUSY,
+			    "already attached %s as /dev/%s (offset %llu), in use by another vnode?",
+			    other_ro ? "read-only" : "read-write", de->d_name, o);
+	}
+	closedir(d);
+	return r;
+}

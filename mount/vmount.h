@@ -1,0 +1,138 @@
+/* vmount: a vnode's root filesystem, host binds and /dev, built inside the
+ * vnode's own mount namespace. Pure parsing and planning, host-side checks,
+ * and the in-child build are separate so the first two are testable without root.
+ *
+ * Layout under c->dir ($VNODE_HOME/NAME): root/ work/ mnt/ NAME.img, and live/,
+ * the mount point the new root is assembled on (only ever mounted inside the
+ * vnode's private namespace). */
+#ifndef VMOUNT_H
+#define VMOUNT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VM_MAX_DISKS 16
+#define VM_MAX_BINDS 32
+
+/* DISKS entry "node:part:image[:ro]"; part 0 = the image is a bare filesystem. */
+struct vm_disk {
+	char node[32];
+	unsigned part;
+	char image[PATH_MAX];
+	bool ro;
+};
+
+/* BINDS entry "/host/path:/path/in/vnode[:ro]". */
+struct vm_bind {
+	char src[PATH_MAX];
+	char dst[PATH_MAX];
+	bool ro;
+};
+
+struct vm_config {
+	const char *name; /* vnode name */
+	const char *dir;  /* $VNODE_HOME/NAME */
+	const char *base; /* BASE= or NULL */
+	struct vm_disk disks[VM_MAX_DISKS];
+	unsigned ndisks;
+	struct vm_bind binds[VM_MAX_BINDS];
+	unsigned nbinds;
+};
+
+/* Pure: parse one DISKS / BINDS entry. 0, or -EINVAL with a one-line reason. */
+int vm_parse_disk(const char *text, struct vm_disk *out, char *err, size_t errlen);
+int vm_parse_bind(const char *text, struct vm_bind *out, char *err, size_t errlen);
+/* Pure: a node name is a plain word: [a-z][a-z0-9_]*, shorter than 16, and not
+ * one of the names the vnode's /dev already uses. */
+bool vm_node_name_ok(const char *node);
+
+/* Root modes, after the subhost `control` layout. */
+enum vm_mode {
+	VM_MODE_DISK,    /* (a) root is DISKS[0] */
+	VM_MODE_BIND,    /* (b) root/ bind-mounted */
+	VM_MODE_OVERLAY, /* (c) root/ over BASE, work/ as workdir */
+	VM_MODE_IMAGE,   /* (d) NAME.img on mnt/, mnt/root (over BASE if set) */
+};
+/* Pure: DISKS win, then NAME.img (has_img), then BASE, then root/. */
+enum vm_mode vm_select_mode(const struct vm_config *c, bool has_img);
+const char *vm_mode_name(enum vm_mode m);
+
+/* One mount of the root stage, as data. disk >= 0: `what` is that DISKS entry
+ * (VM_DISK_IMG: NAME.img), attached to a loop device and its fs type probed at
+ * build time; type is then NULL. */
+#define VM_DISK_NONE (-1)
+#define VM_DISK_IMG (-2)
+#define VM_PLAN_MAX 3
+struct vm_mount {
+	char what[PATH_MAX];
+	char where[PATH_MAX];
+	const char *type;
+	unsigned long flags;
+	char opts[3 * PATH_MAX + 64];
+	bool fatal;
+	int disk;
+};
+struct vm_plan {
+	enum vm_mode mode;
+	unsigned n;
+	struct vm_mount m[VM_PLAN_MAX];
+};
+/* Pure: the root-stage mounts the config selects. 0 or -ENAMETOOLONG/-EINVAL. */
+int vm_plan_root(const struct vm_config *c, bool has_img, struct vm_plan *p,
+		 char *err, size_t errlen);
+
+/* The vnode's /dev, /proc, /sys after pivot_root, as a static table. */
+struct vm_fixed_mount {
+	const char *what, *where, *type;
+	unsigned long flags;
+	const char *opts;
+	bool fatal;
+};
+extern const struct vm_fixed_mount vm_fixed_mounts[];
+extern const unsigned vm_nfixed_mounts;
+struct vm_devnode {
+	const char *name;
+	unsigned major, minor;
+	unsigned mode;
+};
+extern const struct vm_devnode vm_devnodes[];
+extern const unsigned vm_ndevnodes;
+struct vm_devlink {
+	const char *name, *target;
+};
+extern const struct vm_devlink vm_devlinks[];
+extern const unsigned vm_ndevlinks;
+
+/* Where a filesystem lives inside an image: byte range and probed fs type. */
+struct vm_extent {
+	uint64_t offset, size; /* size 0: to the end of the file */
+	char fstype[32];
+	unsigned nparts;       /* partitions in the table (0: none) */
+};
+/* Reads the partition table (MBR/GPT) of `image` with libblkid when part > 0,
+ * then the fs type at that range. -errno with a one-line reason (no object name). */
+int vm_probe_image(const char *image, unsigned part, struct vm_extent *x,
+		   char *err, size_t errlen);
+/* Same, on an already open fd (no fs type probe when want_fs is false). */
+int vm_probe_fd(int fd, unsigned part, bool want_fs, struct vm_extent *x,
+		char *err, size_t errlen);
+
+/* Host side, before anything is created: everything that can be checked.
+ * 0 or -errno with err = one line naming the object. */
+int vm_check(const struct vm_config *c, char *err, size_t errlen);
+
+/* In the child that will exec init: already in a fresh mount namespace and PID 1
+ * of a fresh pid namespace. Builds everything, pivots, chdir("/"). On failure
+ * undoes what it made and returns -errno, err = "step: path: strerror".
+ * Loop devices of DISKS beyond the root are left open (not close-on-exec) so the
+ * exec'd init holds them; they autoclear when the vnode's last process exits. */
+int vm_build_root(const struct vm_config *c, char *err, size_t errlen);
+
+/* For `vnode kill`: remove the vnode's writable state (mode c: contents of root/
+ * and work/; mode d: contents of mnt/root and mnt/work inside NAME.img; modes a
+ * and b: nothing). Never a DISKS image. Idempotent. */
+int vm_remove_state(const struct vm_config *c, char *err, size_t errlen);
+
+#endif
