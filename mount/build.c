@@ -104,8 +104,10 @@ static int mount_root(struct build *b, const struct vm_config *c, struct vm_plan
 		r = domount(b, dev, m->where, fstype, m->flags, m->opts, err, errlen);
 		/* The mount holds the device now; our fd must go for autoclear to act. */
 		close(lfd);
-		if (r < 0)
+		if (r < 0) {
+			vm_prefix(err, errlen, "%s", label);
 			return r;
+		}
 		if (d)
 			b->dev[m->disk] = makedev(7, nr);
 	}

@@ -27,7 +27,8 @@ static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_confi
 		      char *err, size_t errlen)
 {
 	struct vm_extent x;
-	int r;
+	struct stat st;
+	int fd, r;
 
 	if (!vm_node_name_ok(d->node))
 		return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s: node name is not a plain word", i,
@@ -39,11 +40,22 @@ static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_confi
 	if (access(d->image, F_OK) < 0)
 		return vm_fail(err, errlen, errno, "DISKS[%u] %s:%u:%s: image: %s", i, d->node,
 			       d->part, d->image, strerror(errno));
-	if (access(d->image, d->ro ? R_OK : R_OK | W_OK) < 0)
+	/* open, not access(): root passes access() checks that open can still fail */
+	fd = open(d->image, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0 && errno == EISDIR)
+		return vm_fail(err, errlen, EISDIR, "DISKS[%u] %s:%u:%s: image is not a file (a directory)",
+			       i, d->node, d->part, d->image);
+	if (fd < 0)
 		return vm_fail(err, errlen, errno, "DISKS[%u] %s:%u:%s: image not %s: %s", i,
 			       d->node, d->part, d->image, d->ro ? "readable" : "readable and writable",
 			       strerror(errno));
-	r = vm_probe_image(d->image, d->part, &x, err, errlen);
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+		close(fd);
+		return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s:%u:%s: image is not a file",
+			       i, d->node, d->part, d->image);
+	}
+	r = vm_probe_fd(fd, d->part, true, &x, err, errlen);
+	close(fd);
 	if (!r && !vm_fs_supported(x.fstype))
 		r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported by this kernel",
 			    x.fstype);

@@ -16,15 +16,16 @@
 int vm_mount(const char *what, const char *where, const char *type,
 	     unsigned long flags, const char *opts, char *err, size_t errlen)
 {
-	char fl[160];
+	char fl[160], extra[PATH_MAX + 200] = "";
 
 	if (mount(what, where, type, flags, opts && *opts ? opts : NULL) == 0)
 		return 0;
 	int e = errno;
-	return vm_fail(err, errlen, e, "mount %s %s on %s (%s%s%s): %s%s",
-		       type ? type : "bind", what ? what : "none", where,
-		       vm_flag_names(flags, fl, sizeof(fl)), opts && *opts ? ", " : "",
-		       opts ? opts : "", strerror(e),
+	if (flags || (opts && *opts))
+		snprintf(extra, sizeof(extra), " (%s%s%s)", flags ? vm_flag_names(flags, fl, sizeof(fl)) : "",
+			 flags && opts && *opts ? ", " : "", opts ? opts : "");
+	return vm_fail(err, errlen, e, "mount %s %s on %s%s: %s%s", type ? type : "bind",
+		       what ? what : "none", where, extra, strerror(e),
 		       e == ENOSPC ? " (too many mounts? see /proc/sys/fs/mount-max)" : "");
 }
 

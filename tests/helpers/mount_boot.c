@@ -3,7 +3,8 @@
  *              [--bind src:dst[:ro]]... [--check] [--pidfile F] -- CMD ARGS...
  * Clones a child with new mount, pid, uts and ipc namespaces; the child builds
  * the root and execs CMD. --check runs vm_check first. Exit: CMD's status,
- * 128+signal, or 2 with the one-line error when the config or the build fails. */
+ * 128+signal, or 2 with the one-line error when the config or the build fails.
+ * --remove-state: run vm_remove_state for the config instead (no CMD needed). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -30,13 +31,17 @@ int main(int argc, char **argv)
 {
 	const char *pidfile = NULL;
 	char err[1024];
-	int check = 0, i, sync[2], status;
+	int check = 0, remove = 0, i, sync[2], status;
 
 	cfg.name = "vn";
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--check")) {
 			check = 1;
+			continue;
+		}
+		if (!strcmp(a, "--remove-state")) {
+			remove = 1;
 			continue;
 		}
 		if (!v)
@@ -60,6 +65,11 @@ int main(int argc, char **argv)
 				goto bad;
 		} else
 			return usage();
+	}
+	if (remove && cfg.dir) {
+		if (vm_remove_state(&cfg, err, sizeof(err)) < 0)
+			goto bad;
+		return 0;
 	}
 	if (i + 1 >= argc || !cfg.dir)
 		return usage();
