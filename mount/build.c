@@ -53,15 +53,19 @@ static int domount(struct build *b, const char *what, const char *where, const c
 /* Attaches one image (range of a partition) to an autoclear loop device: returns
  * the loop fd; the fs type goes to fstype. */
 static int attach(const char *label, const char *image, unsigned part, bool ro,
-		  int *nr, char *fstype, size_t fslen, char *err, size_t errlen)
+		  const struct vm_extent *known, int *nr, char *fstype, size_t fslen,
+		  char *err, size_t errlen)
 {
 	struct vm_extent x;
-	int fd, lfd, r;
+	int fd, lfd, r = 0;
 
 	fd = open(image, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0)
 		return vm_fail(err, errlen, errno, "%s: open %s: %s", label, image, strerror(errno));
-	r = vm_probe_fd(fd, part, true, &x, err, errlen);
+	if (known && known->fstype[0])
+		x = *known; /* probed by vm_resolve on the host */
+	else
+		r = vm_probe_fd(fd, part, VM_PROBE_FS, &x, err, errlen);
 	if (r < 0) {
 		close(fd);
 		vm_prefix(err, errlen, "%s: %s", label, image);
@@ -96,7 +100,7 @@ static int mount_root(struct build *b, const struct vm_config *c, struct vm_plan
 			snprintf(label, sizeof(label), "DISKS[%d] %s", m->disk, d->node);
 		else
 			snprintf(label, sizeof(label), "%s.img", c->name);
-		int lfd = attach(label, m->what, d ? d->part : 0, d && d->ro, &nr, fstype,
+		int lfd = attach(label, m->what, d ? d->part : 0, d && d->ro, d ? &d->x : NULL, &nr, fstype,
 				 sizeof(fstype), err, errlen);
 		if (lfd < 0)
 			return lfd;
@@ -124,7 +128,7 @@ static int attach_disks(struct build *b, const struct vm_config *c, char *err, s
 	for (unsigned i = 1; i < c->ndisks; i++) {
 		const struct vm_disk *d = &c->disks[i];
 		snprintf(label, sizeof(label), "DISKS[%u] %s", i, d->node);
-		int lfd = attach(label, d->image, d->part, d->ro, &nr, fstype, sizeof(fstype),
+		int lfd = attach(label, d->image, d->part, d->ro, &d->x, &nr, fstype, sizeof(fstype),
 				 err, errlen);
 		if (lfd < 0)
 			return lfd;

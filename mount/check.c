@@ -24,7 +24,7 @@ static const struct {
 };
 
 static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_config *c,
-		      char *err, size_t errlen)
+		      struct vm_extent *keep, char *err, size_t errlen)
 {
 	struct vm_extent x;
 	struct stat st;
@@ -54,7 +54,7 @@ static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_confi
 		return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s:%u:%s: image is not a file",
 			       i, d->node, d->part, d->image);
 	}
-	r = vm_probe_fd(fd, d->part, true, &x, err, errlen);
+	r = vm_probe_fd(fd, d->part, VM_PROBE_FS_SAFE, &x, err, errlen);
 	close(fd);
 	if (!r && !vm_fs_supported(x.fstype))
 		r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported by this kernel",
@@ -63,6 +63,8 @@ static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_confi
 		r = vm_loop_conflict(d->image, x.offset, x.size, d->ro, err, errlen);
 	if (r)
 		vm_prefix(err, errlen, "DISKS[%u] %s:%u:%s", i, d->node, d->part, d->image);
+	else if (keep)
+		*keep = x;
 	return r;
 }
 
@@ -110,7 +112,7 @@ static int check_bind(unsigned i, const struct vm_bind *b, char *err, size_t err
 	return 0;
 }
 
-int vm_check(const struct vm_config *c, char *err, size_t errlen)
+static int check(const struct vm_config *c, struct vm_extent *keep, char *err, size_t errlen)
 {
 	struct vm_plan plan;
 	char img[PATH_MAX];
@@ -127,7 +129,7 @@ int vm_check(const struct vm_config *c, char *err, size_t errlen)
 	if ((r = check_dir("vnode directory", c->dir, err, errlen)) < 0)
 		return r;
 	for (unsigned i = 0; i < c->ndisks; i++)
-		if ((r = check_disk(i, &c->disks[i], c, err, errlen)) < 0)
+		if ((r = check_disk(i, &c->disks[i], c, keep ? &keep[i] : NULL, err, errlen)) < 0)
 			return r;
 	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
 	bool has_img = c->ndisks == 0 && access(img, F_OK) == 0;
@@ -163,5 +165,23 @@ int vm_check(const struct vm_config *c, char *err, size_t errlen)
 	for (unsigned i = 0; i < c->nbinds; i++)
 		if ((r = check_bind(i, &c->binds[i], err, errlen)) < 0)
 			return r;
+	return 0;
+}
+
+int vm_check(const struct vm_config *c, char *err, size_t errlen)
+{
+	return check(c, NULL, err, errlen);
+}
+
+int vm_resolve(struct vm_config *c, char *err, size_t errlen)
+{
+	struct vm_extent x[VM_MAX_DISKS];
+	int r;
+
+	memset(x, 0, sizeof(x));
+	if ((r = check(c, x, err, errlen)) < 0)
+		return r;
+	for (unsigned i = 0; i < c->ndisks; i++)
+		c->disks[i].x = x[i];
 	return 0;
 }

@@ -19,7 +19,11 @@ static int read_table(blkid_probe pr, unsigned part, struct vm_extent *x,
 	blkid_partition par;
 	int n;
 
+	/* MBR and GPT only: the other table types cost probe time and are not DISKS */
+	static char *tables[] = { "dos", "gpt", NULL };
+
 	if (blkid_probe_enable_partitions(pr, 1) < 0 ||
+	    blkid_probe_filter_partitions_type(pr, BLKID_FLTR_ONLYIN, tables) < 0 ||
 	    blkid_probe_enable_superblocks(pr, 0) < 0)
 		return vm_fail(err, errlen, ENOMEM, "libblkid: cannot set up the probe");
 	ls = blkid_probe_get_partitions(pr);
@@ -39,7 +43,10 @@ static int read_table(blkid_probe pr, unsigned part, struct vm_extent *x,
 	return 0;
 }
 
-static int read_fstype(blkid_probe pr, int fd, struct vm_extent *x, char *err, size_t errlen)
+/* safe: look at every signature and refuse ambiguous ones (the host-side check);
+ * otherwise stop at the first match (the in-child build, after that check). */
+static int read_fstype(blkid_probe pr, int fd, bool safe, struct vm_extent *x, char *err,
+		       size_t errlen)
 {
 	const char *type = NULL;
 	int r;
@@ -50,7 +57,7 @@ static int read_fstype(blkid_probe pr, int fd, struct vm_extent *x, char *err, s
 	    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE) < 0)
 		return vm_fail(err, errlen, EIO, "libblkid: cannot probe at offset %llu",
 			       (unsigned long long)x->offset);
-	r = blkid_do_safeprobe(pr);
+	r = safe ? blkid_do_safeprobe(pr) : blkid_do_probe(pr);
 	if (r == -2)
 		return vm_fail(err, errlen, EINVAL,
 			       "ambiguous filesystem signatures at offset %llu",
@@ -68,8 +75,7 @@ static int read_fstype(blkid_probe pr, int fd, struct vm_extent *x, char *err, s
 	return 0;
 }
 
-int vm_probe_fd(int fd, unsigned part, bool want_fs, struct vm_extent *x,
-		char *err, size_t errlen)
+int vm_probe_fd(int fd, unsigned part, int want, struct vm_extent *x, char *err, size_t errlen)
 {
 	blkid_probe pr;
 	int r;
@@ -83,10 +89,11 @@ int vm_probe_fd(int fd, unsigned part, bool want_fs, struct vm_extent *x,
 	/* Part 0 needs the table only to give a better hint when no fs is found. */
 	if (!r && part > 0)
 		r = read_table(pr, part, x, err, errlen);
-	if (!r && want_fs) {
-		r = read_fstype(pr, fd, x, err, errlen);
+	if (!r && want) {
+		bool safe = want == VM_PROBE_FS_SAFE;
+		r = read_fstype(pr, fd, safe, x, err, errlen);
 		if (r == -EINVAL && part == 0 && read_table(pr, 0, x, NULL, 0) == 0 && x->nparts)
-			r = read_fstype(pr, fd, x, err, errlen);
+			r = read_fstype(pr, fd, safe, x, err, errlen);
 	}
 	blkid_free_probe(pr);
 	return r;
@@ -100,7 +107,7 @@ int vm_probe_image(const char *image, unsigned part, struct vm_extent *x,
 
 	if (fd < 0)
 		return vm_fail(err, errlen, errno, "open: %s", strerror(errno));
-	r = vm_probe_fd(fd, part, true, x, err, errlen);
+	r = vm_probe_fd(fd, part, VM_PROBE_FS_SAFE, x, err, errlen);
 	close(fd);
 	return r;
 }

@@ -2,7 +2,7 @@
  *   mount_boot --dir DIR [--name N] [--base B] [--disk node:part:img]...
  *              [--bind src:dst[:ro]]... [--check] [--pidfile F] -- CMD ARGS...
  * Clones a child with new mount, pid, uts and ipc namespaces; the child builds
- * the root and execs CMD. --check runs vm_check first. Exit: CMD's status,
+ * the root and execs CMD. --check runs vm_resolve (vm_check, keeping the probes) first. Exit: CMD's status,
  * 128+signal, or 2 with the one-line error when the config or the build fails.
  * --remove-state: run vm_remove_state for the config instead (no CMD needed). */
 #include <errno.h>
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	if (i + 1 >= argc || !cfg.dir)
 		return usage();
 	char **cmd = argv + i + 1;
-	if (check && vm_check(&cfg, err, sizeof(err)) < 0)
+	if (check && vm_resolve(&cfg, err, sizeof(err)) < 0)
 		goto bad;
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return perror("pipe"), 1;

@@ -73,7 +73,7 @@ static void test_mbr_logical_partition_5(void **s)
 	(void)s;
 	FILE *f = fopen(mbr, "r");
 	assert_non_null(f);
-	assert_int_equal(vm_probe_fd(fileno(f), 5, false, &x, err, sizeof(err)), 0);
+	assert_int_equal(vm_probe_fd(fileno(f), 5, VM_PROBE_TABLE, &x, err, sizeof(err)), 0);
 	fclose(f);
 	assert_true(x.offset > 13 * MiB);
 	assert_int_equal(x.size, 2 * MiB);
@@ -90,7 +90,7 @@ static void test_gpt_partitions_in_order(void **s)
 	assert_int_equal(x.nparts, 3);
 	FILE *f = fopen(gpt, "r");
 	assert_non_null(f);
-	assert_int_equal(vm_probe_fd(fileno(f), 3, false, &x, err, sizeof(err)), 0);
+	assert_int_equal(vm_probe_fd(fileno(f), 3, VM_PROBE_TABLE, &x, err, sizeof(err)), 0);
 	fclose(f);
 	assert_int_equal(x.offset, 11 * MiB);
 	assert_int_equal(x.size, 2 * MiB);
