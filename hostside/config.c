@@ -391,7 +391,8 @@ static int read_array(struct lexer *lx, struct vlist *v)
 			return r;
 		}
 	}
-	if (!at_statement_end(lx) && !is_blank(peek(lx)))
+	/* bash does not start a comment right after ')': "(a)#b" is not "(a) #b" */
+	if (peek(lx) != EOF && peek(lx) != '\n' && !is_blank(peek(lx)))
 		return fail(lx, lx->at, "expected a blank or the end of the line after ')'");
 	return 0;
 }

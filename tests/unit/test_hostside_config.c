@@ -279,13 +279,15 @@ static void test_hash_inside_word_or_quotes_is_literal(void **state)
 	conf_free(&c);
 }
 
-static void test_comment_right_after_array(void **state)
+static void test_comment_after_array_needs_a_blank(void **state)
 {
-	struct conf c = parse_ok("DISKS=(a)# c\n");
+	struct conf c = parse_ok("DISKS=(a) # c\n");
 
 	(void)state;
 	assert_values(&c, "DISKS", 1, (const char *const[]){ "a" });
 	conf_free(&c);
+	/* bash runs "c" here: '#' right after ')' does not start a comment */
+	parse_fails("DISKS=(a)# c", PATH ":1:10: expected a blank or the end of the line after ')'");
 }
 
 static void test_export_with_assignments(void **state)
@@ -879,7 +881,7 @@ int main(void)
 		cmocka_unit_test(test_scalar_empty_values_are_one_empty_string),
 		cmocka_unit_test(test_comment_lines_and_trailing_comments),
 		cmocka_unit_test(test_hash_inside_word_or_quotes_is_literal),
-		cmocka_unit_test(test_comment_right_after_array),
+		cmocka_unit_test(test_comment_after_array_needs_a_blank),
 		cmocka_unit_test(test_export_with_assignments),
 		cmocka_unit_test(test_export_of_a_bare_key_sets_nothing),
 		cmocka_unit_test(test_empty_text_and_only_comments_give_no_entries),
