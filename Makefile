@@ -59,12 +59,12 @@ $(foreach m,init mount netns hostside,$(eval $(call hostlib,$(m))))
 
 $(B)/host/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -I$(<D) -Imount -Inetns -c $< -o $@
 
 LIBS := $(B)/libhostside.a $(B)/libmount.a $(B)/libnetns.a $(B)/libinit.a
 
 $(B)/vnode: hostside/main.c $(LIBS)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -1,0 +1,34 @@
+/* HOOK=/path: run with NAME and the event (booting, up, halting, down, failed),
+ * the way Emulab reported state changes through tmcc. Waited for, so events
+ * arrive in order; a failing hook is reported, never fatal. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "vnode.h"
+
+void hook_run(const struct vnode *v, const char *event)
+{
+	int status;
+	if (!v->hook)
+		return;
+	pid_t pid = fork();
+	if (pid < 0) {
+		errorf("%s: hook %s: fork: %s", v->name, v->hook, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execl(v->hook, v->hook, v->name, event, (char *)NULL);
+		errorf("%s: hook %s: %s", v->name, v->hook, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		errorf("%s: hook %s %s failed (status %d)", v->name, v->hook, event, status);
+}

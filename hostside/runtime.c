@@ -1,0 +1,121 @@
+/* Runtime files of a vnode under /run/vnode:
+ *   NAME.pid    the monitor's pid, flock()ed for as long as the monitor lives; a
+ *               second boot fails to take the lock ("already running"), and a
+ *               file nobody holds is stale and reclaimed;
+ *   NAME.state  the init's pid and start time, written before anything else is
+ *               made, so that after a SIGKILLed monitor the next command can find
+ *               and stop the vnode, and never mistakes a recycled pid for it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "vnode.h"
+
+bool pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
+static unsigned long long start_ticks(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	unsigned long long t = 0;
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+int runtime_lock(const struct vnode *v)
+{
+	if (mkdir(VNODE_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	int fd = open(v->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static pid_t monitor_holding(const struct vnode *v)
+{
+	char buf[32] = "";
+	int fd = open(v->pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	bool held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+	close(fd);
+	return held && n > 0 ? (pid_t)atoi(buf) : 0;
+}
+
+int runtime_read(const struct vnode *v, struct vnode_state *s)
+{
+	char key[32], val[64];
+	unsigned long long ticks = 0;
+	memset(s, 0, sizeof(*s));
+	s->monitor = monitor_holding(v);
+	FILE *f = fopen(v->statefile, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (fscanf(f, "%31[^=]=%63s\n", key, val) == 2) {
+		if (!strcmp(key, "init"))
+			s->init = atoi(val);
+		else if (!strcmp(key, "init_ticks"))
+			ticks = strtoull(val, NULL, 10);
+		else if (!strcmp(key, "started"))
+			s->started = atoll(val);
+		else if (!strcmp(key, "boots"))
+			s->boots = (unsigned)atoi(val);
+		else if (!strcmp(key, "phase"))
+			snprintf(s->phase, sizeof(s->phase), "%.15s", val);
+	}
+	fclose(f);
+	if (s->init && (!pid_alive(s->init) || start_ticks(s->init) != ticks))
+		s->init = 0;
+	return 0;
+}
+
+int runtime_write(const struct vnode *v, const struct vnode_state *s)
+{
+	char tmp[PATH_MAX + 8];
+	snprintf(tmp, sizeof(tmp), "%s.new", v->statefile);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "init=%d\ninit_ticks=%llu\nstarted=%lld\nboots=%u\nphase=%s\n", (int)s->init,
+		s->init ? start_ticks(s->init) : 0, s->started, s->boots, s->phase);
+	if (fclose(f) != 0 || rename(tmp, v->statefile) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
+}
+
+void runtime_remove(const struct vnode *v)
+{
+	if (unlink(v->statefile) < 0 && errno != ENOENT)
+		errorf("%s: removing %s: %s", v->name, v->statefile, strerror(errno));
+	if (unlink(v->pidfile) < 0 && errno != ENOENT)
+		errorf("%s: removing %s: %s", v->name, v->pidfile, strerror(errno));
+}
