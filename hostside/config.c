@@ -412,11 +412,13 @@ static int read_scalar(struct lexer *lx, struct vlist *v, bool array_key)
 	return vlist_push(v, sbuf_take(&b)) ? nomem(lx) : 0;
 }
 
+#define MAX_SECONDS 86400 /* a day: more is a typo, not a wish */
+
 static bool is_seconds(const char *s)
 {
 	size_t n = strspn(s, "0123456789");
 
-	return n > 0 && n <= 9 && s[n] == '\0';
+	return n > 0 && n <= 5 && s[n] == '\0' && atoi(s) <= MAX_SECONDS;
 }
 
 static int check_value(struct lexer *lx, const struct conf_key *k, const struct vlist *v,
@@ -431,8 +433,8 @@ static int check_value(struct lexer *lx, const struct conf_key *k, const struct 
 		return 0;
 	case CHECK_SECONDS:
 		if (!is_seconds(s))
-			return fail(lx, at, "%s must be a whole number of seconds, not '%s'",
-				    k->name, s);
+			return fail(lx, at, "%s must be a whole number of seconds (0 to %d), not '%s'",
+				    k->name, MAX_SECONDS, s);
 		return 0;
 	case CHECK_NONE:
 		return 0;

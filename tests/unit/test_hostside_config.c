@@ -343,6 +343,18 @@ static void test_every_documented_key_is_accepted(void **state)
 	}
 }
 
+static void test_stop_timeout_accepts_zero_to_a_day(void **state)
+{
+	struct conf c = parse_ok("STOP_TIMEOUT=0\n");
+
+	(void)state;
+	assert_scalar(&c, "STOP_TIMEOUT", "0");
+	conf_free(&c);
+	c = parse_ok("STOP_TIMEOUT=86400\n");
+	assert_scalar(&c, "STOP_TIMEOUT", "86400");
+	conf_free(&c);
+}
+
 static void test_network_accepts_its_three_modes(void **state)
 {
 	static const char *const modes[] = { "private", "host", "none" };
@@ -574,11 +586,13 @@ static void test_bad_stop_timeout_is_rejected(void **state)
 {
 	(void)state;
 	parse_fails("STOP_TIMEOUT=30s",
-		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds, not '30s'");
+		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds (0 to 86400), not '30s'");
 	parse_fails("STOP_TIMEOUT=-1",
-		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds, not '-1'");
+		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds (0 to 86400), not '-1'");
+	parse_fails("STOP_TIMEOUT=86401",
+		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds (0 to 86400), not '86401'");
 	parse_fails("STOP_TIMEOUT=9999999999",
-		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds, not '9999999999'");
+		    PATH ":1:14: STOP_TIMEOUT must be a whole number of seconds (0 to 86400), not '9999999999'");
 }
 
 static void test_export_errors(void **state)
@@ -886,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_export_of_a_bare_key_sets_nothing),
 		cmocka_unit_test(test_empty_text_and_only_comments_give_no_entries),
 		cmocka_unit_test(test_every_documented_key_is_accepted),
+		cmocka_unit_test(test_stop_timeout_accepts_zero_to_a_day),
 		cmocka_unit_test(test_network_accepts_its_three_modes),
 		cmocka_unit_test(test_text_is_bounded_by_len_not_nul),
 		cmocka_unit_test(test_very_long_line),
