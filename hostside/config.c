@@ -426,13 +426,15 @@ static int check_value(struct lexer *lx, const struct conf_key *k, const struct 
 {
 	const char *s = v->n ? v->v[0] : "";
 
+	/* empty is the default, for these keys as for all others */
+
 	switch (k->check) {
 	case CHECK_NETWORK:
-		if (strcmp(s, "private") && strcmp(s, "host") && strcmp(s, "none"))
+		if (*s && strcmp(s, "private") && strcmp(s, "host") && strcmp(s, "none"))
 			return fail(lx, at, "NETWORK must be private, host or none, not '%s'", s);
 		return 0;
 	case CHECK_SECONDS:
-		if (!is_seconds(s))
+		if (*s && !is_seconds(s))
 			return fail(lx, at, "%s must be a whole number of seconds (0 to %d), not '%s'",
 				    k->name, MAX_SECONDS, s);
 		return 0;

@@ -343,7 +343,7 @@ static void test_every_documented_key_is_accepted(void **state)
 	}
 }
 
-static void test_stop_timeout_accepts_zero_to_a_day(void **state)
+static void test_stop_timeout_accepts_zero_to_a_day_or_empty(void **state)
 {
 	struct conf c = parse_ok("STOP_TIMEOUT=0\n");
 
@@ -353,22 +353,28 @@ static void test_stop_timeout_accepts_zero_to_a_day(void **state)
 	c = parse_ok("STOP_TIMEOUT=86400\n");
 	assert_scalar(&c, "STOP_TIMEOUT", "86400");
 	conf_free(&c);
+	c = parse_ok("STOP_TIMEOUT=\n"); /* empty: the default */
+	assert_null(conf_value(&c, "STOP_TIMEOUT", NULL));
+	conf_free(&c);
 }
 
-static void test_network_accepts_its_three_modes(void **state)
+static void test_network_accepts_its_three_modes_or_empty(void **state)
 {
 	static const char *const modes[] = { "private", "host", "none" };
 	char text[64];
 
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
-		struct conf c;
+	struct conf c;
 
+	for (size_t i = 0; i < 3; i++) {
 		snprintf(text, sizeof text, "NETWORK=%s", modes[i]);
 		c = parse_ok(text);
 		assert_scalar(&c, "NETWORK", modes[i]);
 		conf_free(&c);
 	}
+	c = parse_ok("NETWORK=\n"); /* empty: the default, private */
+	assert_null(conf_value(&c, "NETWORK", NULL));
+	conf_free(&c);
 }
 
 static void test_text_is_bounded_by_len_not_nul(void **state)
@@ -579,7 +585,7 @@ static void test_bad_network_mode_is_rejected(void **state)
 {
 	(void)state;
 	parse_fails("NETWORK=bridged", PATH ":1:9: NETWORK must be private, host or none, not 'bridged'");
-	parse_fails("NETWORK=", PATH ":1:9: NETWORK must be private, host or none, not ''");
+	parse_fails("NETWORK=Host", PATH ":1:9: NETWORK must be private, host or none, not 'Host'");
 }
 
 static void test_bad_stop_timeout_is_rejected(void **state)
@@ -900,8 +906,8 @@ int main(void)
 		cmocka_unit_test(test_export_of_a_bare_key_sets_nothing),
 		cmocka_unit_test(test_empty_text_and_only_comments_give_no_entries),
 		cmocka_unit_test(test_every_documented_key_is_accepted),
-		cmocka_unit_test(test_stop_timeout_accepts_zero_to_a_day),
-		cmocka_unit_test(test_network_accepts_its_three_modes),
+		cmocka_unit_test(test_stop_timeout_accepts_zero_to_a_day_or_empty),
+		cmocka_unit_test(test_network_accepts_its_three_modes_or_empty),
 		cmocka_unit_test(test_text_is_bounded_by_len_not_nul),
 		cmocka_unit_test(test_very_long_line),
 		cmocka_unit_test(test_long_array),
