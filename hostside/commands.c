@@ -173,6 +173,22 @@ int cmd_stop(const char *name, int how)
 	return EXIT_OK;
 }
 
+/* Waits until the vnode has stopped (its monitor and init are gone). */
+int cmd_wait(const char *name)
+{
+	struct vnode v;
+	struct vnode_state st;
+	int r;
+	if ((r = vnode_paths(&v, name)))
+		return r;
+	runtime_read(&v, &st);
+	if (st.monitor)
+		wait_pid_gone(st.monitor, -1);
+	if (st.init)
+		wait_pid_gone(st.init, -1);
+	return EXIT_OK;
+}
+
 static const char *state_name(const struct vnode_state *st)
 {
 	if (st->monitor && st->init)

@@ -16,6 +16,7 @@ static const char usage[] =
 "  list [--json]          every vnode under VNODE_HOME\n"
 "  exec NAME [CMD...]     run CMD (default /bin/sh) inside the vnode\n"
 "  log NAME               the console log\n"
+"  wait NAME              wait until the vnode has stopped\n"
 "  boot-all | halt-all | kill-all [-j N]   every vnode, N at a time (default: CPUs)\n"
 "VNODE_HOME defaults to " VNODE_HOME_DEFAULT "; a vnode is DIR/NAME/config (vnode.conf(5)).\n"
 "Exit status: 0 ok, 1 the operation failed, 2 usage or config error.\n"
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
 		return cmd_list(n == 1 && !strcmp(rest[0], "--json"));
 	if (!strcmp(cmd, "exec"))
 		return n >= 1 ? cmd_exec(rest[0], rest + 1) : bad_usage("usage: vnode exec NAME [CMD...]");
+	if (!strcmp(cmd, "wait"))
+		return n == 1 ? cmd_wait(rest[0]) : bad_usage("usage: vnode wait NAME");
 	if (!strcmp(cmd, "log"))
 		return n == 1 ? cmd_log(rest[0]) : bad_usage("usage: vnode log NAME");
 	if (!strcmp(cmd, "boot-all") || !strcmp(cmd, "halt-all") || !strcmp(cmd, "kill-all"))

@@ -284,6 +284,7 @@ int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground)
 		m.child_out = p[1];
 		m.out_fd = p[0];
 	}
+	hook_run(v, "booting");
 	r = boot_once(&m);
 	for (; r == 0;) {
 		report(&m, "up\n");

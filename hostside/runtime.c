@@ -16,12 +16,9 @@
 #include <unistd.h>
 #include "vnode.h"
 
-bool pid_alive(pid_t pid)
-{
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-}
-
-/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
+/* Field 22 of /proc/PID/stat: start time in clock ticks since boot; 0 when the
+ * process is gone or a zombie (a vnode's init whose monitor was SIGKILLed is
+ * re-parented to the host's init, which may leave it unreaped for a while). */
 static unsigned long long start_ticks(pid_t pid)
 {
 	char path[64], buf[1024];
@@ -34,11 +31,18 @@ static unsigned long long start_ticks(pid_t pid)
 	buf[n] = 0;
 	char *p = strrchr(buf, ')');
 	unsigned long long t = 0;
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return 0;
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	if (p)
 		t = strtoull(p + 1, NULL, 10);
 	return t;
+}
+
+bool pid_alive(pid_t pid)
+{
+	return pid > 0 && start_ticks(pid) != 0;
 }
 
 int runtime_lock(const struct vnode *v)

@@ -78,6 +78,7 @@ int cmd_status(const char *name);
 int cmd_list(bool json);
 int cmd_exec(const char *name, char *const cmd[]);
 int cmd_log(const char *name);
+int cmd_wait(const char *name);
 int cmd_all(char verb, unsigned jobs, bool foreground);
 int wait_pid_gone(pid_t pid, int timeout_ms);
 

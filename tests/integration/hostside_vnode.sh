@@ -1,0 +1,151 @@
+#!/bin/sh
+# The vnode launcher end to end: boot, status, exec, halt, kill, reboot from both
+# sides, concurrent boots, a SIGKILLed monitor, boot-all/halt-all of 20, bad input.
+. "$(dirname "$0")/lib.sh"
+export VNODE_HOME=$T/home
+V=$B/vnode
+mkdir -p "$VNODE_HOME"
+BASE=$T/base
+make_busybox_root "$BASE"
+echo 'echo "rc: $(hostname) up"' >"$BASE/etc/rc"
+at_exit 'for d in "$VNODE_HOME"/*/; do n=$(basename "$d"); "$V" kill "$n" >/dev/null 2>&1; done'
+
+# new_vnode NAME [CONFIG-LINES]: an overlay vnode over the shared BASE, loopback only.
+new_vnode() {
+	mkdir -p "$VNODE_HOME/$1/root" "$VNODE_HOME/$1/work"
+	printf 'BASE=%s\nNETWORK=none\n%s\n' "$BASE" "${2:-}" >"$VNODE_HOME/$1/config"
+}
+# Events from HOOK arrive through a FIFO, in order; next_event waits for one.
+mkfifo "$T/events"
+printf '#!/bin/sh\necho "$1 $2" >%s\n' "$T/events" >"$T/hook"
+chmod +x "$T/hook"
+next_event() { timeout 10 sh -c 'read l <"$1" && echo "$l"' - "$T/events"; }
+init_of() { sed -n 's/^init=//p' "/run/vnode/$1.state" 2>/dev/null; }
+monitor_of() { cat "/run/vnode/$1.pid" 2>/dev/null; }
+
+# --- the life of one vnode -----------------------------------------------------------
+new_vnode a "HOOK=$T/hook
+HOSTNAME=alpha"
+"$V" boot a >"$T/out" 2>&1 &
+bootpid=$!
+check hook_booting [ "$(next_event)" = "a booting" ]
+check hook_up [ "$(next_event)" = "a up" ]
+wait $bootpid
+check boot_returns_0_when_up [ $? = 0 ]
+check boot_says_up grep -q "a: up" "$T/out"
+check status_shows_up sh -c '"$1" status a | grep -q "state: *up"' - "$V"
+check list_shows_up sh -c '"$1" list | grep -q "^a  *up"' - "$V"
+check list_json sh -c '"$1" list --json | grep -q "\"name\":\"a\",\"state\":\"up\""' - "$V"
+check exec_sees_hostname [ "$("$V" exec a hostname)" = alpha ]
+check exec_is_pid_ns [ "$("$V" exec a sh -c 'echo $$')" != "" ] && [ "$("$V" exec a cat /proc/1/comm)" = vinit ]
+check exec_returns_status sh -c '"$1" exec a sh -c "exit 5"; [ $? = 5 ]' - "$V"
+check exec_host_root_unreachable sh -c '! "$1" exec a test -e "$2/hook"' - "$V" "$T"
+"$V" exec a sh -c 'echo kept >/kept'
+check log_has_console sh -c '"$1" log a | grep -q "rc: alpha up"' - "$V"
+
+"$V" boot a >"$T/out2" 2>&1
+check second_boot_is_already_running_exit_1 [ $? = 1 ]
+check second_boot_says_so grep -q "already running" "$T/out2"
+
+"$V" reboot a >/dev/null
+check reboot_from_outside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(next_event)" = "a up" ]
+check reboot_counts_boots sh -c '"$1" status a | grep -q "boot 2"' - "$V"
+"$V" exec a reboot
+check reboot_from_inside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(next_event)" = "a up" ]
+
+"$V" halt a >/dev/null &
+haltpid=$!
+check hook_halting [ "$(next_event)" = "a halting" ]
+check hook_down [ "$(next_event)" = "a down" ]
+wait $haltpid
+check halt_returns_0 [ $? = 0 ]
+check halt_removes_runtime_files [ ! -e /run/vnode/a.pid ] && [ ! -e /run/vnode/a.state ]
+check halt_keeps_state [ "$(cat "$VNODE_HOME/a/root/kept")" = kept ]
+
+sed -i '/^HOOK=/d' "$VNODE_HOME/a/config"
+"$V" boot a >/dev/null
+check boot_again_after_halt [ $? = 0 ]
+"$V" exec a poweroff
+"$V" wait a
+check poweroff_from_inside_stops_it [ ! -e /run/vnode/a.pid ]
+"$V" boot a >/dev/null
+"$V" kill a >/dev/null
+check kill_returns_0 [ $? = 0 ]
+check kill_removes_writable_state [ ! -e "$VNODE_HOME/a/root/kept" ]
+check kill_keeps_config [ -f "$VNODE_HOME/a/config" ]
+
+# --- crash safety ------------------------------------------------------------------------
+"$V" boot a >/dev/null
+mon=$(monitor_of a) init=$(init_of a)
+kill -9 "$mon"
+check sigkill_monitor_status_says_orphaned sh -c '"$1" status a | grep -q "state: *orphaned"' - "$V"
+"$V" boot a >/dev/null 2>&1
+check sigkill_monitor_boot_refuses_running_orphan [ $? = 1 ]
+"$V" halt a >/dev/null
+check sigkill_monitor_halt_stops_orphan sh -c '"$1" status a | grep -q "state: *stopped"' - "$V"
+"$V" boot a >/dev/null
+check sigkill_monitor_boot_works_after [ $? = 0 ]
+mon=$(monitor_of a) init=$(init_of a)
+kill -9 "$mon" "$init"
+"$V" wait a
+"$V" boot a >/dev/null
+check sigkill_everything_then_boot_works [ $? = 0 ]
+"$V" halt a >/dev/null
+
+mkfifo "$T/gate"
+printf '#!/bin/sh\necho "$1 $2" >%s; read x <%s\n' "$T/events" "$T/gate" >"$T/hook2"
+chmod +x "$T/hook2"
+new_vnode b "HOOK=$T/hook2"
+"$V" boot b >/dev/null 2>&1 &
+bootpid=$!
+next_event >/dev/null  # the monitor now waits in its "booting" hook
+kill -9 "$(monitor_of b)"
+echo go >"$T/gate"  # lets the orphaned hook end
+wait $bootpid
+check sigkill_monitor_during_boot_fails_boot [ $? != 0 ]
+sed -i '/^HOOK=/d' "$VNODE_HOME/b/config"
+"$V" boot b >/dev/null
+check sigkill_monitor_during_boot_then_boot_works [ $? = 0 ]
+"$V" halt b >/dev/null
+
+# --- two boots at once: exactly one wins -----------------------------------------------
+"$V" boot a >"$T/o1" 2>&1 & p1=$!
+"$V" boot a >"$T/o2" 2>&1 & p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check concurrent_boots_one_wins [ "$(echo $r1 $r2 | tr ' ' '\n' | sort | tr '\n' ' ')" = "0 1 " ]
+"$V" halt a >/dev/null
+
+# --- many at once -----------------------------------------------------------------------
+i=1
+while [ $i -le 20 ]; do new_vnode "m$i"; i=$((i + 1)); done
+"$V" boot-all -j 4 >"$T/all" 2>&1
+check boot_all_20_returns_0 [ $? = 0 ]
+check boot_all_20_all_up [ "$("$V" list | grep -c ' up ')" = 22 ] || [ "$("$V" list | grep -c ' up ')" = 20 ]
+"$V" halt-all -j 8 >/dev/null 2>&1
+check halt_all_returns_0 [ $? = 0 ]
+check halt_all_none_running [ "$("$V" list | grep -c ' up ')" = 0 ]
+check halt_all_no_runtime_files [ -z "$(ls /run/vnode 2>/dev/null | grep -E '^(m[0-9]+|a|b)\.')" ]
+
+# --- bad input ---------------------------------------------------------------------------
+expect() {  # NAME STATUS PATTERN CMD...: exit status and a one-line message
+	n=$1 st=$2 pat=$3; shift 3
+	"$@" >"$T/bad" 2>&1
+	r=$?
+	if [ "$r" = "$st" ] && grep -q -- "$pat" "$T/bad" && [ "$(wc -l <"$T/bad")" = 1 ]; then pass "$n"
+	else fail "$n" "exit $r, wanted $st; output: $(cat "$T/bad")"; fi
+}
+expect bad_no_such_vnode 2 "nosuch: no such vnode" "$V" boot nosuch
+expect bad_name 2 "bad vnode name" "$V" boot "a_b"
+expect bad_name_too_long 2 "bad vnode name" "$V" boot "$(printf 'x%.0s' $(seq 60))"
+new_vnode c 'DISKS=( $(evil) )'
+expect bad_config_syntax_names_line_col 2 "c/config:3:" "$V" boot c
+new_vnode c 'BRIDGE=( x )'
+expect bad_unknown_key_did_you_mean 2 "did you mean BRIDGES" "$V" boot c
+new_vnode c 'STOP_TIMEOUT=soon'
+expect bad_stop_timeout 2 "STOP_TIMEOUT" "$V" boot c
+printf 'BASE=%s/nonexistent\nNETWORK=none\n' "$T" >"$VNODE_HOME/c/config"
+expect bad_missing_base 2 "BASE" "$V" boot c
+expect bad_unknown_command 2 "unknown command" "$V" frobnicate
+check bad_input_left_no_runtime_files [ ! -e /run/vnode/c.pid ] && [ ! -e /run/vnode/c.state ]
+finish
