@@ -878,6 +878,26 @@ static void test_random_input_never_crashes(void **state)
 	}
 }
 
+#ifdef CONF_FUZZ
+/* libFuzzer entry, not part of make:
+ *   clang -DCONF_FUZZ -g -fsanitize=fuzzer,address,undefined -Ihostside \
+ *     hostside/config.c tests/unit/test_hostside_config.c -lcmocka -o build/fuzz_config
+ *   build/fuzz_config -max_total_time=60
+ * Accepted input must give entries with values; rejected input an error at a position. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct conf c;
+	int r = conf_parse(PATH, (const char *)data, size, &c, err, sizeof err);
+
+	if (r && (r != -EINVAL || strncmp(err, PATH ":", strlen(PATH) + 1)))
+		abort();
+	for (unsigned i = 0; !r && i < c.nentries; i++)
+		if (!c.entries[i].line || (c.entries[i].nvalues && !c.entries[i].values))
+			abort();
+	conf_free(&c);
+	return 0;
+}
+#else
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,3 +981,4 @@ int main(void)
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
+#endif
