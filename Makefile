@@ -113,5 +113,16 @@ demo: deps all
 bench: deps all
 	@sh bench/run.sh
 
+# ---- install: the programs, the compatibility names, the man pages ---------
+PREFIX ?= /usr/local
+install: all
+	install -D -m 755 $(B)/vinit $(DESTDIR)/sbin/vinit
+	install -D -m 755 $(B)/vnode $(DESTDIR)$(PREFIX)/sbin/vnode
+	for n in pretend-boot bootvnodes vnodesetup; do ln -sf vnode $(DESTDIR)$(PREFIX)/sbin/$$n; done
+	for m in man/*.[0-9]; do install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/}; done
+
+image-debian: deps all
+	sh images/debian.sh $(B)/debian-root
+
 clean:
 	rm -rf $(B)
