@@ -108,8 +108,8 @@ int vn_nl_check(const void *buf, size_t len, uint32_t seq, uint32_t portid, vn_n
 int vn_check(const struct vn_config *c, char *err, size_t errlen);
 /* Once the child exists in its new netns: reclaims leftovers of an earlier run (a host-side
  * NAME<i> that is dying or stale is deleted, waiting only then; a stale /run/netns/NAME),
- * creates each cable in one RTM_NEWLINK (peer in the child's netns with its MAC and up, host
- * side with its MAC, enslaved and up), and names the netns /run/netns/NAME. On failure it
+ * creates each cable in one RTM_NEWLINK (peer in the child's netns with its MAC, host side
+ * with its MAC, enslaved and up), and names the netns /run/netns/NAME. On failure it
  * removes what it made. */
 int vn_setup_host(const struct vn_config *c, pid_t child, char *err, size_t errlen);
 /* When the vnode stopped: removes /run/netns/NAME. Does not delete the veths: the namespace's
