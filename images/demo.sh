@@ -4,7 +4,8 @@
 # show that nothing is left behind. Leaves the host as it found it.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-VNODE=$TOP/build/vnode
+PATH=$TOP/build:$PATH
+VNODE=vnode
 BR=vnodedemo$$
 BR=$(printf '%.15s' "$BR")
 WORK=$(mktemp -d /tmp/vnode-demo.XXXXXX)
