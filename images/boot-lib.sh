@@ -37,5 +37,6 @@ in_vnode() { nsenter -t "$VPID" -a -r -w "$@"; }
 
 boot_end() {
 	BOOT_STATUS=0
-	wait "$BOOT_PID" || BOOT_STATUS=$?
+	# The braces take the shell's own "Hangup" note (a vnode rebooted) off stderr.
+	{ wait "$BOOT_PID" || BOOT_STATUS=$?; } 2>/dev/null
 }
