@@ -113,8 +113,7 @@ done
 # rc_started: waits until the rc says (through a FIFO in the root) that its children run.
 rc_started() { timeout 10 cat "$ROOT/rc.fifo" >/dev/null; }
 rm -f "$ROOT/rc.fifo"; mkfifo "$ROOT/rc.fifo"
-set_rc 'sh -c "trap \"\" TERM; exec sleep 1000" &
-echo started >/rc.fifo'
+set_rc 'sh -c "trap \"\" TERM; echo started >/rc.fifo; exec sleep 1000" &'
 boot --grace 0.3
 rc_started
 kill -TERM "$pid"
@@ -144,9 +143,10 @@ out=$("$NSRUN" -r "$ROOT" -- /sbin/init -- /no/such/cmd 2>/dev/null)
 check command_mode_missing_command_is_127 [ "$out" = "exit 127" ]
 
 # Not PID 1: a subreaper that stops only its own descendants, never the host.
-"$B/vinit" -q -- /bin/sh -c "sh -c 'sleep 1000 & echo \$! >$T/sp' & exit 4"
+"$B/vinit" -q -- /bin/sh -c "sh -c 'sleep 1000 & echo \$! >$T/sp'; exit 4"
 rc=$?
 check command_mode_not_pid1_returns_status [ "$rc" = 4 ]
-check command_mode_not_pid1_reaped_orphan_stopped sh -c "! kill -0 $(cat "$T/sp") 2>/dev/null"
+sp=$(cat "$T/sp")
+check command_mode_not_pid1_orphan_stopped sh -c "[ -n '$sp' ] && ! kill -0 '$sp' 2>/dev/null"
 
 finish
