@@ -74,7 +74,7 @@ check rc_sets_mtu grep -q 'eth0.*mtu 1400' "$R1/ip.out"
 check rc_brings_interface_up grep -q 'eth0.*<.*UP.*>' "$R1/ip.out"
 check rc_brings_loopback_up grep -q 'lo:.*<.*UP.*>' "$R1/ip.out"
 check rc_sets_default_route grep -q 'default via 10.99.0.1 dev eth0' "$R1/route.out"
-check rc_starts_services_in_order [ "$(cat "$R1/svc.boot" | head -2 | tr '\n' ' ')" = "start 10-alpha start 20-beta " ]
+check rc_starts_services_in_order [ "$(head -n 2 "$R1/svc.boot" | tr '\n' ' ')" = "start 10-alpha start 20-beta " ]
 check rc_skips_non_executable_service sh -c "! grep -q gamma '$R1/svc.boot'"
 check rc_shutdown_stops_in_reverse_order \
 	[ "$(tr '\n' ' ' <"$R1/var/log/svc")" = "stop 20-beta stop 10-alpha " ]
