@@ -127,6 +127,28 @@ check halt_all_returns_0 [ $? = 0 ]
 check halt_all_none_running [ "$("$V" list | grep -c ' up ')" = 0 ]
 check halt_all_no_runtime_files [ -z "$(ls /run/vnode 2>/dev/null | grep -E '^(m[0-9]+|a|b)\.')" ]
 
+# --- foreground and the compatibility names ---------------------------------------------
+mkdir -p "$T/bin" "$VNODE_HOME/p"
+for n in pretend-boot vnodesetup bootvnodes; do ln -s "$V" "$T/bin/$n"; done
+make_busybox_root "$VNODE_HOME/p/root"
+echo 'echo "rc: p says hello"; poweroff' >"$VNODE_HOME/p/root/etc/rc"
+echo 'NETWORK=none' >"$VNODE_HOME/p/config"
+"$V" boot -f p >"$T/fg" 2>&1
+check boot_foreground_returns_when_vnode_ends [ $? = 0 ] && [ ! -e /run/vnode/p.pid ]
+check boot_foreground_console_on_terminal grep -q "rc: p says hello" "$T/fg"
+check boot_foreground_console_in_log sh -c '"$1" log p | grep -q "rc: p says hello"' - "$V"
+"$T/bin/pretend-boot" p >"$T/pb" 2>&1
+check pretend_boot_is_boot_f [ $? = 0 ] && grep -q "poweroff done" "$T/pb"
+"$T/bin/vnodesetup" -j -b m1 >/dev/null
+check vnodesetup_b_boots sh -c '"$1" status m1 | grep -q "state: *up"' - "$V"
+"$T/bin/vnodesetup" -j -h m1 >/dev/null
+check vnodesetup_h_halts sh -c '"$1" status m1 | grep -q "state: *stopped"' - "$V"
+rm -rf "$VNODE_HOME/p"
+"$T/bin/bootvnodes" -b >/dev/null 2>&1
+check bootvnodes_b_boots_all [ "$("$V" list | grep -c ' up ')" -ge 20 ]
+"$T/bin/bootvnodes" -h >/dev/null 2>&1
+check bootvnodes_h_halts_all [ "$("$V" list | grep -c ' up ')" = 0 ]
+
 # --- bad input ---------------------------------------------------------------------------
 expect() {  # NAME STATUS PATTERN CMD...: exit status and a one-line message
 	n=$1 st=$2 pat=$3; shift 3
@@ -146,6 +168,7 @@ new_vnode c 'STOP_TIMEOUT=soon'
 expect bad_stop_timeout 2 "STOP_TIMEOUT" "$V" boot c
 printf 'BASE=%s/nonexistent\nNETWORK=none\n' "$T" >"$VNODE_HOME/c/config"
 expect bad_missing_base 2 "BASE" "$V" boot c
+expect bad_not_root 2 "must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$V" boot a
 expect bad_unknown_command 2 "unknown command" "$V" frobnicate
 check bad_input_left_no_runtime_files [ ! -e /run/vnode/c.pid ] && [ ! -e /run/vnode/c.state ]
 finish
