@@ -12,7 +12,8 @@ ROOT=${1:-$(dirname "$IMAGES")/build/debian-root}
 . "$IMAGES/boot-lib.sh"
 T=$(mktemp -d /tmp/vnode-debian.XXXXXX)
 BOOT_PID=""
-trap '[ -z "$BOOT_PID" ] || kill "$BOOT_PID" 2>/dev/null; wait; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+# unshare ignores TERM while it waits for its child; KILL it, and --kill-child takes the vnode.
+trap '[ -z "$BOOT_PID" ] || kill -KILL "$BOOT_PID" 2>/dev/null; wait; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM HUP
 nfail=0
 pass() { echo "ok $1"; }

@@ -17,7 +17,8 @@ root=$(cd "$1" && pwd)
 shift
 [ -z "$ov" ] || { mkdir -p "$ov/upper" "$ov/work" "$ov/live" && ov=$(cd "$ov" && pwd); }
 
-# --kill-child: if this script is killed, the vnode goes with it.
+# --kill-child: if unshare is killed, the vnode goes with it. unshare ignores INT and TERM
+# while it waits, so stop a vnode with a signal to its PID 1, or KILL this process.
 exec unshare --pid --mount --uts --ipc --net --fork --kill-child sh -c '
 set -e
 r=$1 ov=$2

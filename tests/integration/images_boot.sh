@@ -15,7 +15,8 @@ export VINIT
 R=$T/root
 sh "$IMAGES/mkimage.sh" --dir --hostname boot1 "$R" >"$T/mk.log" 2>&1 ||
 	{ fail images_boot_root_built "$(cat "$T/mk.log")"; finish; }
-at_exit '[ -z "${BOOT_PID:-}" ] || kill "$BOOT_PID" 2>/dev/null; wait 2>/dev/null'
+# unshare ignores TERM while it waits for its child; KILL it, and --kill-child takes the vnode.
+at_exit '[ -z "${BOOT_PID:-}" ] || kill -KILL "$BOOT_PID" 2>/dev/null; wait 2>/dev/null'
 
 served() { in_vnode /bin/wget -q -O - http://127.0.0.1/ 2>/dev/null | grep -q '<h1>boot1</h1>'; }
 
