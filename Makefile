@@ -24,7 +24,7 @@ VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode)
 
 all: $(B)/vinit $(VNODE) helpers
 
-.PHONY: all deps demo test unit integration bench check clean install helpers
+.PHONY: all deps demo test unit integration bench check clean install helpers image-debian test-debian
 
 # ---- dependencies (Debian) ------------------------------------------------
 deps:
@@ -121,8 +121,12 @@ install: all
 	for n in pretend-boot bootvnodes vnodesetup; do ln -sf vnode $(DESTDIR)$(PREFIX)/sbin/$$n; done
 	for m in man/*.[0-9]; do install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/}; done
 
+# A Debian minbase vnode root (debootstrap, needs the mirror; minutes, so not in `make test`).
 image-debian: deps all
 	sh images/debian.sh $(B)/debian-root
+
+test-debian: image-debian
+	sh images/debian-test.sh $(B)/debian-root
 
 clean:
 	rm -rf $(B)
