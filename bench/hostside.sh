@@ -1,0 +1,218 @@
+#!/bin/sh
+# hostside/ benchmark: the launcher, side by side with its peers in one run, on one image.
+#
+# 1. Boot to exit, medians of N runs (default 20; one untimed warm-up each), timed by
+#    tests/helpers/hostside_bench (CLOCK_MONOTONIC from fork to waitpid, no shell around it):
+#      vnode boot -f      DISKS=( vda:0:IMG ), BRIDGES=( one bench bridge )   <- the ratio base
+#      vnode boot -f      the same root as a directory, NETWORK=none (no disk, no network)
+#      systemd-nspawn     --boot --network-bridge, -D on the image loop-mounted here once
+#                         (nspawn --image needs udev, which this host has not; so nspawn does
+#                         not pay for the loop device and the mount, vnode and LXC do)
+#      lxc-start -F       rootfs loop:IMG, one veth on the bench bridge
+#      unshare + chroot   --fork --pid --mount-proc, the staged directory, no disk, no network
+#    IMG is a bare ext4 file system (partition 0) made with mkfs.ext4 -d from a root staged by
+#    images/mkimage.sh --dir --no-service, whose /etc/rc is just `poweroff` and which has no
+#    /etc/rc.shutdown; every launcher starts the same /sbin/vinit from it.
+# 2. 100 overlay vnodes (env M) over one BASE directory whose rc returns at once (vinit stays
+#    up), one bridged veth each: boot-all -j 2 total, VmRSS of each monitor and vinit
+#    (/run/vnode/NAME.pid, NAME.state init=), median and max, then halt-all -j 2 total.
+# Installs systemd-container and lxc with apt-get if missing; a peer that cannot run is
+# "n/a (reason)". Needs root. Exits 0 whether the targets are met or not.
+set -u
+N=${N:-20}
+M=${M:-100}
+J=${J:-2}
+cd "$(dirname "$0")/.."
+B=${B:-build}
+H=$B/tests/helpers/hostside_bench
+VNODE=$PWD/$B/vnode
+export PATH="/usr/sbin:/sbin:$PATH"
+[ "$(id -u)" = 0 ] || { echo "hostside bench: n/a (needs root)"; exit 0; }
+[ -x "$H" ] && [ -x "$VNODE" ] && [ -x "$B/vinit" ] ||
+	{ echo "hostside bench: missing $H, $VNODE or $B/vinit (make; make helpers)"; exit 1; }
+
+W=$(mktemp -d /tmp/vnode-hbench.XXXXXX)
+TAG=hb$$
+BR=$(printf '%.15s' "${TAG}br")
+ONE=${TAG}a      # the vnode of the boot table
+DIRV=${TAG}d     # the same root as a directory, no network
+IMG=$W/img.ext4
+export VNODE_HOME=$W/home
+
+cleanup() {
+	trap '' INT TERM HUP
+	VNODE_HOME=$W/many "$VNODE" kill-all -j "$J" >/dev/null 2>&1
+	for n in "$ONE" "$DIRV"; do "$VNODE" kill "$n" >/dev/null 2>&1; done
+	command -v lxc-stop >/dev/null 2>&1 && lxc-stop -P "$W/lxcpath" -n "$TAG" -k >/dev/null 2>&1
+	mountpoint -q "$W/mnt" 2>/dev/null && umount "$W/mnt"
+	for l in $(losetup -j "$IMG" -O NAME -n 2>/dev/null); do losetup -d "$l"; done
+	ip link show "$BR" >/dev/null 2>&1 && ip link del "$BR"
+	for n in $(ls "$W/many" 2>/dev/null) "$ONE" "$DIRV"; do
+		rm -f "/var/log/vnode/$n.log" "/var/log/vnode/$n.log.old"
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+die() { echo "hostside bench: $*"; exit 1; }
+
+# ---- peers ---------------------------------------------------------------------------
+missing=""
+for p in systemd-container lxc; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
+done
+apt_note=""
+if [ -n "$missing" ]; then
+	DEBIAN_FRONTEND=noninteractive timeout 120 apt-get install -y -q --no-install-recommends $missing \
+		>"$W/apt.log" 2>&1 || apt_note="apt-get install$missing failed: $(tail -1 "$W/apt.log")"
+fi
+
+# ---- the image and the bridge --------------------------------------------------------
+stage() { # DIR RC: a busybox + vinit root whose /etc/rc is RC and that has no rc.shutdown
+	sh images/mkimage.sh --dir --no-service "$1" >"$W/mkimage.log" 2>&1 ||
+		die "images/mkimage.sh --dir failed: $(tail -1 "$W/mkimage.log")"
+	printf '#!/bin/sh\n%s\n' "$2" >"$1/etc/rc"
+	rm -f "$1/etc/rc.shutdown"
+}
+stage "$W/stage" poweroff
+truncate -s 32M "$IMG" && mkfs.ext4 -q -F -d "$W/stage" "$IMG" || die "mkfs.ext4 -d failed"
+ip link add "$BR" type bridge && ip link set "$BR" up || die "cannot make bridge $BR"
+
+mkdir -p "$VNODE_HOME/$ONE" "$VNODE_HOME/$DIRV"
+printf 'DISKS=( vda:0:%s )\nBRIDGES=( %s: )\n' "$IMG" "$BR" >"$VNODE_HOME/$ONE/config"
+printf 'NETWORK=none\n' >"$VNODE_HOME/$DIRV/config"
+cp -a "$W/stage" "$VNODE_HOME/$DIRV/root"
+
+# ---- boot to exit --------------------------------------------------------------------
+# time KEY CMD...: "median min max" ms in $W/KEY, or the reason in $W/KEY.na
+time_it() {
+	k=$1
+	shift
+	"$H" -n "$N" -o "$W/$k.log" "$@" >"$W/$k" 2>"$W/$k.err" ||
+		{ echo "$(tail -1 "$W/$k.err"); $(tail -1 "$W/$k.log")" >"$W/$k.na"; rm -f "$W/$k"; }
+}
+time_it vnode "$VNODE" boot -f "$ONE"
+time_it vnodedir "$VNODE" boot -f "$DIRV"
+
+if [ -n "$apt_note" ] && ! command -v systemd-nspawn >/dev/null 2>&1; then
+	echo "$apt_note" >"$W/nspawn.na"
+elif ! command -v systemd-nspawn >/dev/null 2>&1; then
+	echo "systemd-nspawn not installed" >"$W/nspawn.na"
+else
+	mkdir -p "$W/mnt"
+	if mount -o loop "$IMG" "$W/mnt" 2>"$W/mnt.err"; then
+		time_it nspawn systemd-nspawn --register=no --keep-unit -q -M "$TAG" -D "$W/mnt" \
+			--boot --network-bridge="$BR"
+		umount "$W/mnt"
+	else
+		echo "loop mount of the image failed: $(cat "$W/mnt.err")" >"$W/nspawn.na"
+	fi
+fi
+
+if ! command -v lxc-start >/dev/null 2>&1; then
+	echo "${apt_note:-lxc-start not installed}" >"$W/lxc.na"
+else
+	mkdir -p "$W/lxcpath"
+	cat >"$W/lxc.conf" <<EOC
+lxc.uts.name = $TAG
+lxc.rootfs.path = loop:$IMG
+lxc.init.cmd = /sbin/vinit
+lxc.net.0.type = veth
+lxc.net.0.link = $BR
+lxc.net.0.flags = up
+lxc.apparmor.profile = unconfined
+lxc.mount.auto = proc:rw sys:ro
+lxc.console.path = none
+lxc.tty.max = 0
+EOC
+	time_it lxc lxc-start -F -P "$W/lxcpath" -n "$TAG" -f "$W/lxc.conf"
+fi
+
+# The kernel's word for "the init of a pid namespace powered off" is SIGINT (see -i).
+"$H" -i -n "$N" -o "$W/unshare.log" unshare --fork --pid --mount-proc chroot "$W/stage" \
+	/sbin/vinit --rc poweroff >"$W/unshare" 2>"$W/unshare.err" ||
+	{ tail -1 "$W/unshare.err" >"$W/unshare.na"; rm -f "$W/unshare"; }
+
+base=$(awk '{print $1}' "$W/vnode" 2>/dev/null)
+printf '\nhostside bench: boot to exit of one image (rc: poweroff), %s runs, milliseconds\n' "$N"
+printf '  %-56s %8s %8s %8s %8s\n' launcher median min max "x vnode"
+row() { # LABEL KEY
+	if [ -f "$W/$2" ]; then
+		read -r med min max <"$W/$2"
+		printf '  %-56s %8s %8s %8s %8s\n' "$1" "$med" "$min" "$max" \
+			"$(awk -v a="$med" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+	else
+		printf '  %-56s n/a (%s)\n' "$1" "$(cat "$W/$2.na" 2>/dev/null)"
+	fi
+}
+row "vnode boot -f, disk image, 1 bridged veth (base)" vnode
+row "vnode boot -f, root dir, NETWORK=none" vnodedir
+row "systemd-nspawn --boot --network-bridge (loop-mounted dir)" nspawn
+row "lxc-start -F, rootfs loop:IMG, veth + bridge" lxc
+row "unshare --fork --pid --mount-proc chroot DIR vinit" unshare
+
+# ---- many vnodes -----------------------------------------------------------------------
+export VNODE_HOME=$W/many
+stage "$W/base" ':'
+i=1
+while [ $i -le "$M" ]; do
+	d=$VNODE_HOME/${TAG}v$i
+	mkdir -p "$d/root" "$d/work"
+	printf 'BASE=%s\nBRIDGES=( %s: )\n' "$W/base" "$BR" >"$d/config"
+	i=$((i + 1))
+done
+printf '\nhostside bench: %s overlay vnodes over one BASE, 1 bridged veth each, -j %s\n' "$M" "$J"
+boot_ms=$("$H" -n 1 -w 0 -o "$W/bootall.log" "$VNODE" boot-all -j "$J" 2>"$W/bootall.err" |
+	awk '{print $1}')
+rss_kb() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+anon_kb() { sed -n 's/^RssAnon:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+up=0
+: >"$W/rss"
+for d in "$VNODE_HOME"/*/; do
+	n=$(basename "$d")
+	mon=$(cat "/run/vnode/$n.pid" 2>/dev/null)
+	ini=$(sed -n 's/^init=//p' "/run/vnode/$n.state" 2>/dev/null)
+	[ -n "$mon" ] && [ -n "$ini" ] || continue
+	a=$(rss_kb "$mon") b=$(rss_kb "$ini") c=$(anon_kb "$mon") e=$(anon_kb "$ini")
+	[ -n "$a" ] && [ -n "$b" ] || continue
+	up=$((up + 1))
+	echo "$a $b $((a + b)) $((c + e))" >>"$W/rss"
+done
+# stat COLUMN: "median max" of that column of $W/rss
+stat() { awk -v c="$1" '{print $c}' "$W/rss" | sort -n |
+	awk '{v[NR]=$1} END { if (NR) print v[int((NR+1)/2)], v[NR]; else print "n/a n/a" }'; }
+halt_ms=$("$H" -n 1 -w 0 -o "$W/haltall.log" "$VNODE" halt-all -j "$J" 2>"$W/haltall.err" |
+	awk '{print $1}')
+if [ -n "$boot_ms" ]; then
+	printf '  boot-all: %s ms total (%s up), %s ms per vnode\n' "$boot_ms" "$up" \
+		"$(awk -v t="$boot_ms" -v m="$M" 'BEGIN { printf "%.2f", t / m }')"
+else
+	printf '  boot-all: failed (%s; %s)\n' "$(tail -1 "$W/bootall.err")" "$(tail -1 "$W/bootall.log")"
+fi
+printf '  %-40s %8s %8s\n' "VmRSS per vnode, KiB" median max
+set -- $(stat 1); printf '  %-40s %8s %8s\n' "monitor" "$1" "$2"
+set -- $(stat 2); printf '  %-40s %8s %8s\n' "vinit" "$1" "$2"
+set -- $(stat 3); mem_med=$1 mem_max=$2
+printf '  %-40s %8s %8s\n' "monitor + vinit" "$1" "$2"
+set -- $(stat 4); printf '  %-40s %8s %8s\n' "monitor + vinit, RssAnon only" "$1" "$2"
+if [ -n "$halt_ms" ]; then
+	printf '  halt-all: %s ms total\n' "$halt_ms"
+else
+	printf '  halt-all: failed (%s; %s)\n' "$(tail -1 "$W/haltall.err")" "$(tail -1 "$W/haltall.log")"
+fi
+
+# ---- verdicts --------------------------------------------------------------------------
+verdict() { # WHAT VALUE LIMIT UNIT
+	if [ -z "$2" ] || [ "$2" = n/a ]; then
+		echo "target: $1 < $3 $4: not met (no figure)"
+	elif awk -v a="$2" -v b="$3" 'BEGIN { exit !(a < b) }'; then
+		echo "target: $1 < $3 $4: met ($2 $4)"
+	else
+		echo "target: $1 < $3 $4: not met ($2 $4)"
+	fi
+}
+echo
+verdict "vnode boot -f median, image with a bridged veth" "$base" 10 ms
+verdict "memory per running vnode (monitor + vinit VmRSS), max of $M" "$mem_max" 1024 KiB
+[ "$up" = "$M" ] || echo "note: only $up of $M vnodes were up after boot-all"
+exit 0
