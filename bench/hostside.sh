@@ -10,6 +10,9 @@
 #                         not pay for the loop device and the mount, vnode and LXC do)
 #      lxc-start -F       rootfs loop:IMG, one veth on the bench bridge
 #      unshare + chroot   --fork --pid --mount-proc, the staged directory, no disk, no network
+#    Each bridged one twice: back to back, and "settled": each run starts once the bridge has
+#    no ports left (hostside_bench -q, untimed), i.e. after the kernel's asynchronous teardown
+#    of the previous run's network namespace, which otherwise overlaps the next run.
 #    IMG is a bare ext4 file system (partition 0) made with mkfs.ext4 -d from a root staged by
 #    images/mkimage.sh --dir --no-service, whose /etc/rc is just `poweroff` and which has no
 #    /etc/rc.shutdown; every launcher starts the same /sbin/vinit from it.
@@ -84,33 +87,40 @@ printf 'NETWORK=none\n' >"$VNODE_HOME/$DIRV/config"
 cp -a "$W/stage" "$VNODE_HOME/$DIRV/root"
 
 # ---- boot to exit --------------------------------------------------------------------
-# time KEY CMD...: "median min max" ms in $W/KEY, or the reason in $W/KEY.na
+# time_it KEY [-q] CMD...: "median min max" ms in $W/KEY, or the reason in $W/KEY.na;
+# -q: settled runs (each starts once the bench bridge has no ports left)
 time_it() {
 	k=$1
 	shift
-	"$H" -n "$N" -o "$W/$k.log" "$@" >"$W/$k" 2>"$W/$k.err" ||
+	settle=""
+	[ "$1" = -q ] && { settle="-q $BR"; shift; }
+	# shellcheck disable=SC2086 # settle is empty or two words
+	"$H" -n "$N" $settle -o "$W/$k.log" "$@" >"$W/$k" 2>"$W/$k.err" ||
 		{ echo "$(tail -1 "$W/$k.err"); $(tail -1 "$W/$k.log")" >"$W/$k.na"; rm -f "$W/$k"; }
 }
 time_it vnode "$VNODE" boot -f "$ONE"
+time_it vnode_q -q "$VNODE" boot -f "$ONE"
 time_it vnodedir "$VNODE" boot -f "$DIRV"
 
 if [ -n "$apt_note" ] && ! command -v systemd-nspawn >/dev/null 2>&1; then
-	echo "$apt_note" >"$W/nspawn.na"
+	echo "$apt_note" | tee "$W/nspawn-q.na" >"$W/nspawn.na"
 elif ! command -v systemd-nspawn >/dev/null 2>&1; then
-	echo "systemd-nspawn not installed" >"$W/nspawn.na"
+	echo "systemd-nspawn not installed" | tee "$W/nspawn-q.na" >"$W/nspawn.na"
 else
 	mkdir -p "$W/mnt"
 	if mount -o loop "$IMG" "$W/mnt" 2>"$W/mnt.err"; then
-		time_it nspawn systemd-nspawn --register=no --keep-unit -q -M "$TAG" -D "$W/mnt" \
-			--boot --network-bridge="$BR"
+		for m in "" -q; do
+			time_it "nspawn$m" $m systemd-nspawn --register=no --keep-unit -q -M "$TAG" \
+				-D "$W/mnt" --boot --network-bridge="$BR"
+		done
 		umount "$W/mnt"
 	else
-		echo "loop mount of the image failed: $(cat "$W/mnt.err")" >"$W/nspawn.na"
+		echo "loop mount of the image failed: $(cat "$W/mnt.err")" | tee "$W/nspawn-q.na" >"$W/nspawn.na"
 	fi
 fi
 
 if ! command -v lxc-start >/dev/null 2>&1; then
-	echo "${apt_note:-lxc-start not installed}" >"$W/lxc.na"
+	echo "${apt_note:-lxc-start not installed}" | tee "$W/lxc-q.na" >"$W/lxc.na"
 else
 	mkdir -p "$W/lxcpath"
 	cat >"$W/lxc.conf" <<EOC
@@ -125,7 +135,9 @@ lxc.mount.auto = proc:rw sys:ro
 lxc.console.path = none
 lxc.tty.max = 0
 EOC
-	time_it lxc lxc-start -F -P "$W/lxcpath" -n "$TAG" -f "$W/lxc.conf"
+	for m in "" -q; do
+		time_it "lxc$m" $m lxc-start -F -P "$W/lxcpath" -n "$TAG" -f "$W/lxc.conf"
+	done
 fi
 
 # The kernel's word for "the init of a pid namespace powered off" is SIGINT (see -i).
@@ -146,9 +158,12 @@ row() { # LABEL KEY
 	fi
 }
 row "vnode boot -f, disk image, 1 bridged veth (base)" vnode
+row "  the same, settled" vnode_q
 row "vnode boot -f, root dir, NETWORK=none" vnodedir
 row "systemd-nspawn --boot --network-bridge (loop-mounted dir)" nspawn
+row "  the same, settled" nspawn-q
 row "lxc-start -F, rootfs loop:IMG, veth + bridge" lxc
+row "  the same, settled" lxc-q
 row "unshare --fork --pid --mount-proc chroot DIR vinit" unshare
 
 # ---- many vnodes -----------------------------------------------------------------------
@@ -212,7 +227,8 @@ verdict() { # WHAT VALUE LIMIT UNIT
 	fi
 }
 echo
-verdict "vnode boot -f median, image with a bridged veth" "$base" 10 ms
+verdict "vnode boot -f median, image with a bridged veth, back to back" "$base" 10 ms
+verdict "vnode boot -f median, image with a bridged veth, settled" "$(awk '{print $1}' "$W/vnode_q" 2>/dev/null)" 10 ms
 verdict "memory per running vnode (monitor + vinit VmRSS), max of $M" "$mem_max" 1024 KiB
 [ "$up" = "$M" ] || echo "note: only $up of $M vnodes were up after boot-all"
 exit 0
