@@ -9,8 +9,8 @@
 #   storm   10,000 orphans exit at once; until the init has reaped the last one
 #   stop    SIGTERM from outside until the init's parent sees it end, when every
 #           process obeys TERM, and when the main one ignores it
-# vinit runs its rc (`--rc`, as in a vnode), the peers their command mode
-# (`INIT -- /bin/sh /bench.sh`), busybox init an inittab `::once:` entry.
+# vinit runs its rc (`--rc`, as in a vnode), and as vinit-cmd its command mode, as
+# the peers do (`INIT -- /bin/sh /bench.sh`); busybox init an inittab `::once:` entry.
 # Needs root; exits 0 whether the targets are met or not (it is a benchmark).
 set -u
 N=${N:-7}
@@ -63,12 +63,13 @@ job_idle='echo x >/bench.fifo; exec sleep 100000'
 job_obey='sleep 100000 & echo x >/bench.fifo; exec sleep 100000'
 job_ignore='sleep 100000 & trap "" TERM; echo x >/bench.fifo; exec sleep 100000'
 
-INITS="vinit tini-static tini dumb-init catatonit busybox"
-bin_of() { case $1 in vinit) echo "$B/vinit";; busybox) echo /bin/busybox;;
+INITS="vinit vinit-cmd tini-static tini dumb-init catatonit busybox"
+bin_of() { case $1 in vinit|vinit-cmd) echo "$B/vinit";; busybox) echo /bin/busybox;;
 	tini-static) echo /usr/bin/tini-static;; *) echo "/usr/bin/$1";; esac; }
 # argv of each init in the root; vinit's grace is 1 s so the ignoring case shows it.
 argv_of() { case $1 in
 	vinit) echo "/sbin/vinit -q --grace 1 --rc";;
+	vinit-cmd) echo "/sbin/vinit -q --grace 1 --";;
 	tini|tini-static|catatonit) echo "/sbin/$1 --";;
 	dumb-init) echo "/sbin/dumb-init";;
 	busybox) echo "/bin/init";; esac; }
@@ -118,7 +119,6 @@ for i in $AVAIL; do
 	f=$(bin_of "$i")
 	link=static; file -L "$f" 2>/dev/null | grep -q 'dynamically linked' && link=dynamic
 	size=$(($(stat -c %s "$W/$i.stripped") / 1024))
-	eval "size_$(echo "$i" | tr -- - _)=\$size"
 	ob="$(stop_cell "$i.stop.obey")"; [ -n "$(end_of "$i.stop.obey")" ] && ob="$ob ($(end_of "$i.stop.obey"))"
 	ig="$(stop_cell "$i.stop.ignore")"; [ -n "$(end_of "$i.stop.ignore")" ] && ig="$ig ($(end_of "$i.stop.ignore"))"
 	printf "$fmt" "$i" "$link" "$size" "$(get "$i.rss" vmrss_kb)" "$(get "$i.rss" rssanon_kb)" \
@@ -126,7 +126,8 @@ for i in $AVAIL; do
 done
 echo "  busybox: size is all of busybox (init is one applet); it runs an inittab ::once: entry."
 echo "  tini, dumb-init, catatonit forward TERM to their child and never escalate to KILL;"
-echo "  vinit (--grace 1) sends TERM+CONT to all, KILLs the rest after 1 s, then reboot(2): sig 2."
+echo "  vinit (--grace 1 --rc) sends TERM+CONT to all, KILLs the rest after 1 s, then reboot(2): sig 2;"
+echo "  vinit-cmd (--grace 1 -- CMD) forwards TERM to CMD like tini, and waits for it like tini."
 [ -n "$CG" ] && echo "  storm end read from $CG pids.current; includes the kernel's own exit work for $STORM processes."
 [ -z "$CG" ] && echo "  storm end read from /proc/PID/task/PID/children (no pids cgroup found): slower, upper bound."
 
