@@ -19,6 +19,8 @@
 # 2. 100 overlay vnodes (env M) over one BASE directory whose rc returns at once (vinit stays
 #    up), one bridged veth each: boot-all -j 2 total, VmRSS of each monitor and vinit
 #    (/run/vnode/NAME.pid, NAME.state init=), median and max, then halt-all -j 2 total.
+#    Also their RssAnon, and Pss (smaps_rollup): VmRSS counts the shared libc pages of every
+#    monitor in full, Pss splits them among the 100.
 # Installs systemd-container and lxc with apt-get if missing; a peer that cannot run is
 # "n/a (reason)". Needs root. Exits 0 whether the targets are met or not.
 set -u
@@ -180,6 +182,7 @@ printf '\nhostside bench: %s overlay vnodes over one BASE, 1 bridged veth each, 
 boot_ms=$("$H" -n 1 -w 0 -o "$W/bootall.log" "$VNODE" boot-all -j "$J" 2>"$W/bootall.err" |
 	awk '{print $1}')
 rss_kb() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+pss_kb() { sed -n 's/^Pss:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/smaps_rollup" 2>/dev/null; }
 anon_kb() { sed -n 's/^RssAnon:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
 up=0
 : >"$W/rss"
@@ -189,9 +192,10 @@ for d in "$VNODE_HOME"/*/; do
 	ini=$(sed -n 's/^init=//p' "/run/vnode/$n.state" 2>/dev/null)
 	[ -n "$mon" ] && [ -n "$ini" ] || continue
 	a=$(rss_kb "$mon") b=$(rss_kb "$ini") c=$(anon_kb "$mon") e=$(anon_kb "$ini")
+	f=$(pss_kb "$mon") g=$(pss_kb "$ini")
 	[ -n "$a" ] && [ -n "$b" ] || continue
 	up=$((up + 1))
-	echo "$a $b $((a + b)) $((c + e))" >>"$W/rss"
+	echo "$a $b $((a + b)) $((c + e)) $((${f:-0} + ${g:-0}))" >>"$W/rss"
 done
 # stat COLUMN: "median max" of that column of $W/rss
 stat() { awk -v c="$1" '{print $c}' "$W/rss" | sort -n |
@@ -210,6 +214,7 @@ set -- $(stat 2); printf '  %-40s %8s %8s\n' "vinit" "$1" "$2"
 set -- $(stat 3); mem_med=$1 mem_max=$2
 printf '  %-40s %8s %8s\n' "monitor + vinit" "$1" "$2"
 set -- $(stat 4); printf '  %-40s %8s %8s\n' "monitor + vinit, RssAnon only" "$1" "$2"
+set -- $(stat 5); printf '  %-40s %8s %8s\n' "monitor + vinit, Pss (shared pages split)" "$1" "$2"
 if [ -n "$halt_ms" ]; then
 	printf '  halt-all: %s ms total\n' "$halt_ms"
 else
