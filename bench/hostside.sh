@@ -27,7 +27,7 @@ set -u
 N=${N:-20}
 M=${M:-100}
 J=${J:-2}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 H=$B/tests/helpers/hostside_bench
 VNODE=$PWD/$B/vnode
@@ -197,8 +197,8 @@ for d in "$VNODE_HOME"/*/; do
 	up=$((up + 1))
 	echo "$a $b $((a + b)) $((c + e)) $((${f:-0} + ${g:-0}))" >>"$W/rss"
 done
-# stat COLUMN: "median max" of that column of $W/rss
-stat() { awk -v c="$1" '{print $c}' "$W/rss" | sort -n |
+# col_stat COLUMN: "median max" of that column of $W/rss
+col_stat() { awk -v c="$1" '{print $c}' "$W/rss" | sort -n |
 	awk '{v[NR]=$1} END { if (NR) print v[int((NR+1)/2)], v[NR]; else print "n/a n/a" }'; }
 halt_ms=$("$H" -n 1 -w 0 -o "$W/haltall.log" "$VNODE" halt-all -j "$J" 2>"$W/haltall.err" |
 	awk '{print $1}')
@@ -209,12 +209,15 @@ else
 	printf '  boot-all: failed (%s; %s)\n' "$(tail -1 "$W/bootall.err")" "$(tail -1 "$W/bootall.log")"
 fi
 printf '  %-40s %8s %8s\n' "VmRSS per vnode, KiB" median max
-set -- $(stat 1); printf '  %-40s %8s %8s\n' "monitor" "$1" "$2"
-set -- $(stat 2); printf '  %-40s %8s %8s\n' "vinit" "$1" "$2"
-set -- $(stat 3); mem_med=$1 mem_max=$2
-printf '  %-40s %8s %8s\n' "monitor + vinit" "$1" "$2"
-set -- $(stat 4); printf '  %-40s %8s %8s\n' "monitor + vinit, RssAnon only" "$1" "$2"
-set -- $(stat 5); printf '  %-40s %8s %8s\n' "monitor + vinit, Pss (shared pages split)" "$1" "$2"
+statrow() { # LABEL COLUMN
+	col_stat "$2" | { read -r med max; printf '  %-40s %8s %8s\n' "$1" "$med" "$max"; }
+}
+statrow monitor 1
+statrow vinit 2
+statrow "monitor + vinit" 3
+statrow "monitor + vinit, RssAnon only" 4
+statrow "monitor + vinit, Pss (shared pages split)" 5
+mem_max=$(col_stat 3 | awk '{print $2}')
 if [ -n "$halt_ms" ]; then
 	printf '  halt-all: %s ms total\n' "$halt_ms"
 else
