@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,11 +18,11 @@
 #define VINIT_VERSION "0.1"
 #endif
 
-long long now_ms(void)
+long long now_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Block every signal but the faults (a crash must stay a crash) and read them
@@ -123,7 +124,9 @@ static void read_signals(struct vinit *v)
 
 static void on_initctl(struct vinit *v, const struct initctl_event *e)
 {
-	if (e->sleeptime > 0 && v->phase == PH_RUNNING)
+	bool acts = e->kind == ICTL_INVALID || e->kind == ICTL_SETENV ||
+		    (e->kind == ICTL_RUNLEVEL && e->action != ACT_NONE);
+	if (acts && e->sleeptime > 0 && v->phase == PH_RUNNING)
 		v->grace_ms = (unsigned)(e->sleeptime > 86400 ? 86400 : e->sleeptime) * 1000u;
 	if (e->kind == ICTL_INVALID)
 		stop_request(v, ACT_POWEROFF, "a write to /run/initctl");
@@ -147,12 +150,17 @@ static void read_initctl(struct vinit *v)
 	}
 }
 
-static int poll_timeout(const struct vinit *v)
+/* The deadline as an absolute CLOCK_MONOTONIC timer: a poll() timeout may run
+ * late by 0.1% of its length (5 ms on a 5 s grace); a timerfd fires on time. */
+static void arm_deadline(const struct vinit *v)
 {
-	if (v->deadline < 0)
-		return -1;
-	long long left = v->deadline - now_ms();
-	return left < 0 ? 0 : left > 86400000 ? 86400000 : (int)left;
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	if (v->deadline >= 0) {
+		its.it_value.tv_sec = v->deadline / 1000000;
+		its.it_value.tv_nsec = v->deadline % 1000000 * 1000 + 1;
+	}
+	if (timerfd_settime(v->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		verr("timerfd_settime: %s", strerror(errno));
 }
 
 static void __attribute__((noreturn)) run(struct vinit *v)
@@ -162,12 +170,18 @@ static void __attribute__((noreturn)) run(struct vinit *v)
 		if (v->phase != PH_RUNNING && none_left)
 			stop_finish(v);
 		stop_on_deadline(v);
-		struct pollfd pfd[2] = { { v->sfd, POLLIN, 0 }, { v->ctlfd, POLLIN, 0 } };
-		if (poll(pfd, v->ctlfd >= 0 ? 2 : 1, poll_timeout(v)) < 0 && errno != EINTR)
+		arm_deadline(v);
+		struct pollfd pfd[3] = { { v->sfd, POLLIN, 0 }, { v->tfd, POLLIN, 0 }, { v->ctlfd, POLLIN, 0 } };
+		if (poll(pfd, v->ctlfd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			verr("poll: %s", strerror(errno));
 		if (pfd[0].revents)
 			read_signals(v);
-		if (v->ctlfd >= 0 && pfd[1].revents)
+		if (pfd[1].revents) {
+			unsigned long long expirations;
+			if (read(v->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+				verr("timerfd: %s", strerror(errno));
+		}
+		if (v->ctlfd >= 0 && pfd[2].revents)
 			read_initctl(v);
 	}
 }
@@ -193,8 +207,9 @@ int main(int argc, char **argv)
 		verr("--ready-fd %d: %s", v.o.ready_fd, strerror(errno));
 		return VINIT_EXIT_USAGE;
 	}
-	if ((v.sfd = setup_signals()) < 0) {
-		verr("signalfd: %s", strerror(errno));
+	if ((v.sfd = setup_signals()) < 0 ||
+	    (v.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0) {
+		verr("signalfd/timerfd: %s", strerror(errno));
 		return VINIT_EXIT_FAILED;
 	}
 	if (!v.pid1 && become_subreaper() < 0)

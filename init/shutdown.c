@@ -21,7 +21,7 @@ static void start_kill(struct vinit *v)
 static void start_term(struct vinit *v)
 {
 	v->phase = PH_STOP_TERM;
-	v->deadline = now_ms() + v->grace_ms;
+	v->deadline = now_us() + v->grace_ms * 1000LL;
 	signal_everyone(v->pid1, SIGTERM);
 	signal_everyone(v->pid1, SIGCONT);
 	if (v->grace_ms == 0)
@@ -35,13 +35,13 @@ void stop_request(struct vinit *v, enum action a, const char *why)
 		return;
 	}
 	v->ending = a;
-	v->t_request = now_ms();
+	v->t_request = now_us();
 	fmt(v->reason, sizeof(v->reason), "%s", why);
 	vlog("%s: %s", why, a == ACT_NONE ? "stopping the rest" : action_name(a));
 	v->stop_rc_pid = rc_start_shutdown(v);
 	if (v->stop_rc_pid) {
 		v->phase = PH_STOP_RC;
-		v->deadline = v->t_request + v->o.rc_timeout_ms;
+		v->deadline = v->t_request + v->o.rc_timeout_ms * 1000LL;
 	} else {
 		start_term(v);
 	}
@@ -49,7 +49,7 @@ void stop_request(struct vinit *v, enum action a, const char *why)
 
 void stop_on_deadline(struct vinit *v)
 {
-	if (v->deadline < 0 || now_ms() < v->deadline)
+	if (v->deadline < 0 || now_us() < v->deadline)
 		return;
 	if (v->phase == PH_STOP_RC) {
 		vlog("shutdown script still running after %u ms: going on", v->o.rc_timeout_ms);
@@ -78,7 +78,7 @@ void stop_finish(struct vinit *v)
 {
 	sync();
 	vlog("%s done in %lld ms (%s%u killed after the %u ms grace)",
-	     v->ending == ACT_NONE ? "stop" : action_name(v->ending), now_ms() - v->t_request,
+	     v->ending == ACT_NONE ? "stop" : action_name(v->ending), (now_us() - v->t_request) / 1000,
 	     v->phase == PH_STOP_RC ? "no TERM needed, " : "", v->nkilled, v->grace_ms);
 	if (v->o.cmd)
 		_exit(exit_status_of(v->main_status));

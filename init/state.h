@@ -29,12 +29,13 @@ struct vinit {
 	enum action ending;
 	char reason[80];       /* what asked for the stop */
 	unsigned grace_ms;
-	long long t_request, deadline;  /* monotonic ms; deadline < 0: none */
+	long long t_request, deadline;  /* monotonic µs; deadline < 0: none */
+	int tfd;               /* timerfd armed at the deadline */
 	unsigned nkilled;      /* processes that had to be KILLed */
 	struct initctl ictl;
 };
 
-long long now_ms(void);
+long long now_us(void);
 
 /* spawn.c */
 pid_t spawn_script(const char *const argv[], const char *runlevel, const char *prevlevel);
