@@ -92,36 +92,50 @@ static int reclaim_stale(struct vnode *v, const struct vnode_state *st)
 	return 0;
 }
 
-int cmd_boot(const char *name, bool foreground)
+static int boot_vnode(struct vnode *v, const char *name, bool foreground)
 {
-	struct vnode v;
 	struct vnode_state st;
 	char err[1024];
 	int r, lock;
 
-	if ((r = need_root()) || (r = vnode_load(&v, name)))
+	if ((r = need_root()) || (r = vnode_load(v, name)))
 		return r;
-	if ((lock = runtime_lock(&v)) < 0) {
-		runtime_read(&v, &st);
+	if ((lock = runtime_lock(v)) < 0) {
+		runtime_read(v, &st);
 		if (lock == -EWOULDBLOCK)
 			errorf("%s: already running (monitor %d)", name, (int)st.monitor);
 		else
-			errorf("%s: %s: %s", name, v.pidfile, strerror(-lock));
+			errorf("%s: %s: %s", name, v->pidfile, strerror(-lock));
 		return EXIT_FAILED;
 	}
-	if (runtime_read(&v, &st) == 0 && (r = reclaim_stale(&v, &st)))
+	if (runtime_read(v, &st) == 0 && (r = reclaim_stale(v, &st)))
 		return close(lock), r;
-	if (vm_check(&v.vm, err, sizeof(err)) < 0 ||
-	    (v.net.mode != VN_HOST && vn_check(&v.net, err, sizeof(err)) < 0)) {
+	if (vm_check(&v->vm, err, sizeof(err)) < 0 ||
+	    (v->net.mode != VN_HOST && vn_check(&v->net, err, sizeof(err)) < 0)) {
 		errorf("%s: %s", name, err);
-		unlink(v.pidfile);
+		unlink(v->pidfile);
 		return close(lock), EXIT_USAGE;
 	}
 	if (mkdir(VNODE_LOG_DIR, 0755) < 0 && errno != EEXIST) {
 		errorf("%s: %s: %s", name, VNODE_LOG_DIR, strerror(errno));
 		return close(lock), EXIT_FAILED;
 	}
-	return foreground ? monitor_run(&v, lock, -1, true) : start_monitor(&v, lock);
+	return foreground ? monitor_run(v, lock, -1, true) : start_monitor(v, lock);
+}
+
+int cmd_boot(const char *name, bool foreground)
+{
+	/* Heap, not stack: the monitor lives as long as the vnode, and calloc leaves the
+	 * untouched pages of this large struct out of its resident memory. */
+	struct vnode *v = calloc(1, sizeof(*v));
+	if (!v) {
+		errorf("%s: out of memory", name);
+		return EXIT_FAILED;
+	}
+	int r = boot_vnode(v, name, foreground);
+	vnode_free(v);
+	free(v);
+	return r;
 }
 
 static void stop_orphan(struct vnode *v, pid_t init, int how)
@@ -139,7 +153,7 @@ static void stop_orphan(struct vnode *v, pid_t init, int how)
 int cmd_stop(const char *name, int how)
 {
 	static const int monitor_sig[] = { ['h'] = SIGTERM, ['k'] = SIGUSR1, ['r'] = SIGUSR2 };
-	struct vnode v;
+	struct vnode v = { 0 };
 	struct vnode_state st;
 	char err[512];
 	int r;
@@ -176,7 +190,7 @@ int cmd_stop(const char *name, int how)
 /* Waits until the vnode has stopped (its monitor and init are gone). */
 int cmd_wait(const char *name)
 {
-	struct vnode v;
+	struct vnode v = { 0 };
 	struct vnode_state st;
 	int r;
 	if ((r = vnode_paths(&v, name)))
@@ -200,7 +214,7 @@ static const char *state_name(const struct vnode_state *st)
 
 int cmd_status(const char *name)
 {
-	struct vnode v;
+	struct vnode v = { 0 };
 	struct vnode_state st;
 	int r;
 	if ((r = vnode_load(&v, name)))
@@ -258,7 +272,7 @@ int cmd_list(bool json)
 	else
 		printf("[");
 	for (int i = 0; i < n; i++) {
-		struct vnode v;
+		struct vnode v = { 0 };
 		struct vnode_state st;
 		if (vnode_paths(&v, names[i]))
 			continue;
@@ -303,7 +317,7 @@ static int enter_namespaces(pid_t init)
 
 int cmd_exec(const char *name, char *const cmd[])
 {
-	struct vnode v;
+	struct vnode v = { 0 };
 	struct vnode_state st;
 	char err[512];
 	int r, status;
@@ -344,7 +358,7 @@ int cmd_exec(const char *name, char *const cmd[])
 
 int cmd_log(const char *name)
 {
-	struct vnode v;
+	struct vnode v = { 0 };
 	char buf[65536];
 	ssize_t n;
 	int r;

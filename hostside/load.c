@@ -27,10 +27,10 @@ bool vnode_name_ok(const char *name, char *why, size_t whylen)
 	return true;
 }
 
+/* v must be zeroed (calloc or = {0}). */
 int vnode_paths(struct vnode *v, const char *name)
 {
 	char why[128];
-	memset(v, 0, sizeof(*v));
 	if (!vnode_name_ok(name, why, sizeof(why))) {
 		errorf("\"%.80s\": bad vnode name: %s", name, why);
 		return EXIT_USAGE;
