@@ -29,7 +29,7 @@ boot_bg 1
 check running_vnode_has_its_veths ip link show "${N}1" >/dev/null
 kill -9 "$run_pid" "$child_pid"
 wait "$run_pid" 2>/dev/null
-check no_process_remains sh -c "! kill -0 $child_pid 2>/dev/null && ! kill -0 $run_pid 2>/dev/null"
+check no_process_remains gone "$child_pid" "$run_pid"
 check no_veth_remains_once_kernel_finished "$GONE" 5000 "${N}0" "${N}1"
 # The name is a symbolic link into /proc: dangling now, it holds no namespace.
 check netns_name_holds_no_namespace [ ! -e "/run/netns/$N" ]
