@@ -1,0 +1,178 @@
+/* Times one cable (veth pair + bridge attach + MACs + up, peer in the vnode's netns) made by
+ * the library against the same made by `ip` commands, and its deletion on its own.
+ *   netns_bench BRIDGE RUNS        prints one table of medians */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vnet_int.h"
+
+extern char **environ;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void die(const char *what, const char *why)
+{
+	fprintf(stderr, "netns_bench: %s: %s\n", what, why);
+	exit(1);
+}
+
+static void run(const char *cmd)
+{
+	char *argv[32], buf[512], *save = NULL;
+	int n = 0, st;
+	pid_t pid;
+
+	snprintf(buf, sizeof(buf), "%s", cmd);
+	for (char *w = strtok_r(buf, " ", &save); w && n < 31; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+		die(cmd, "spawn failed");
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		die(cmd, "failed");
+}
+
+static char stack[64 * 1024] __attribute__((aligned(16)));
+static int target_main(void *arg)
+{
+	int *fds = arg;
+	char c;
+
+	/* Lives, in its own netns, until the bench closes the pipe. */
+	close(fds[1]);
+	return (int)read(fds[0], &c, 1);
+}
+
+int main(int argc, char **argv)
+{
+	static struct vn_config c;
+	char err[256], name[32], cmd[512], mac[18], hmac[18];
+	const char *entry[1];
+	struct vn_nl host, inside;
+	int runs, pfd[2], self, target_ns;
+	double *lib_c, *lib_h, *lib_d, *lib_t, *ip_c, *ip_d;
+	pid_t pid;
+
+	if (argc != 3 || (runs = atoi(argv[2])) < 1)
+		die("usage", "netns_bench BRIDGE RUNS");
+	snprintf(name, sizeof(name), "vnb%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "%s:", argv[1]);
+	entry[0] = cmd;
+	if (vn_config_init(&c, name, NULL, entry, 1, NULL, 0, NULL, err, sizeof(err)) < 0 ||
+	    vn_check(&c, err, sizeof(err)) < 0)
+		die("config", err);
+	lib_c = calloc((size_t)runs, sizeof(double));
+	lib_h = calloc((size_t)runs, sizeof(double));
+	lib_d = calloc((size_t)runs, sizeof(double));
+	lib_t = calloc((size_t)runs, sizeof(double));
+	ip_c = calloc((size_t)runs, sizeof(double));
+	ip_d = calloc((size_t)runs, sizeof(double));
+	if (!lib_c || !lib_h || !lib_d || !lib_t || !ip_c || !ip_d)
+		die("calloc", strerror(errno));
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		die("pipe2", strerror(errno));
+	pid = clone(target_main, stack + sizeof(stack), CLONE_NEWNET | SIGCHLD, pfd);
+	if (pid < 0)
+		die("clone", strerror(errno));
+	close(pfd[0]);
+	/* A netlink socket stays in the netns it was made in: one inside for "eth0 up". */
+	snprintf(cmd, sizeof(cmd), "/proc/%d/ns/net", (int)pid);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	target_ns = open(cmd, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || target_ns < 0 || setns(target_ns, CLONE_NEWNET) < 0 || vn_nl_open(&inside) < 0 ||
+	    setns(self, CLONE_NEWNET) < 0 || vn_nl_open(&host) < 0)
+		die("netns sockets", strerror(errno));
+
+	for (int i = 0; i < runs; i++) {
+		double t0 = now_ms(), t1, t2;
+
+		if (vn_setup_host(&c, pid, err, sizeof(err)) < 0)
+			die("vn_setup_host", err);
+		t1 = now_ms();
+		if (vn_link_up(&inside, "eth0") < 0)
+			die("eth0 up", "failed");
+		t2 = now_ms();
+		lib_h[i] = t1 - t0;
+		lib_c[i] = t2 - t0;
+		t0 = now_ms();
+		if (vn_teardown(&c, err, sizeof(err)) < 0)
+			die("vn_teardown", err);
+		lib_t[i] = now_ms() - t0;
+		t0 = now_ms();
+		if (vn_link_del(&host, c.cables[0].host_if) < 0)
+			die("delete", c.cables[0].host_if);
+		lib_d[i] = now_ms() - t0;
+	}
+
+	/* The same cable with iproute2, as the peers' scripts make it. */
+	if (vn_nsname_set(name, pid, err, sizeof(err)) < 0)
+		die("name", err);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c.cables[0].mac[0],
+		 c.cables[0].mac[1], c.cables[0].mac[2], c.cables[0].mac[3], c.cables[0].mac[4],
+		 c.cables[0].mac[5]);
+	snprintf(hmac, sizeof(hmac), "%02x:%02x:%02x:%02x:%02x:%02x", c.cables[0].host_mac[0],
+		 c.cables[0].host_mac[1], c.cables[0].host_mac[2], c.cables[0].host_mac[3],
+		 c.cables[0].host_mac[4], c.cables[0].host_mac[5]);
+	for (int i = 0; i < runs; i++) {
+		double t0 = now_ms();
+
+		snprintf(cmd, sizeof(cmd), "ip link add %s address %s type veth peer name eth0 address %s netns %d",
+			 c.cables[0].host_if, hmac, mac, (int)pid);
+		run(cmd);
+		snprintf(cmd, sizeof(cmd), "ip link set dev %s master %s up", c.cables[0].host_if, argv[1]);
+		run(cmd);
+		snprintf(cmd, sizeof(cmd), "ip -n %s link set dev eth0 up", name);
+		run(cmd);
+		ip_c[i] = now_ms() - t0;
+		t0 = now_ms();
+		snprintf(cmd, sizeof(cmd), "ip link del %s", c.cables[0].host_if);
+		run(cmd);
+		ip_d[i] = now_ms() - t0;
+	}
+	(void)vn_nsname_remove(name, err, sizeof(err));
+	vn_nl_close(&inside);
+	vn_nl_close(&host);
+	close(pfd[1]);
+	waitpid(pid, NULL, 0);
+
+	double lc = median(lib_c, runs), ic = median(ip_c, runs), ld = median(lib_d, runs),
+	       id = median(ip_d, runs);
+	printf("netns: one cable (veth pair + bridge attach + MACs + up, peer in the vnode's netns)\n");
+	printf("median of %d runs, ms          %10s %12s %8s\n", runs, "vnet", "ip(8)", "ip/vnet");
+	printf("create                        %10.3f %12.3f %7.1fx   (target < 3 ms)\n", lc, ic, ic / lc);
+	printf("  host side: vn_setup_host    %10.3f %12s %8s\n", median(lib_h, runs), "-", "-");
+	printf("delete, explicit (kernel RCU) %10.3f %12.3f %7.1fx\n", ld, id, id / ld);
+	printf("halt path: vn_teardown        %10.3f %12s %8s   (veths left to the netns's death)\n",
+	       median(lib_t, runs), "-", "-");
+	printf("create + explicit delete      %10.3f %12.3f %7.1fx\n", lc + ld, ic + id, (ic + id) / (lc + ld));
+	return 0;
+}
