@@ -2,6 +2,7 @@
  * the library against the same made by `ip` commands, and its deletion on its own.
  *   netns_bench BRIDGE RUNS        prints one table of medians */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -69,6 +70,82 @@ static int target_main(void *arg)
 	/* Lives, in its own netns, until the bench closes the pipe. */
 	close(fds[1]);
 	return (int)read(fds[0], &c, 1);
+}
+
+#define BATCH 8
+
+static pid_t start_target(int *wfd)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		die("pipe2", strerror(errno));
+	pid = clone(target_main, stack + sizeof(stack), CLONE_NEWNET | SIGCHLD, pfd);
+	if (pid < 0)
+		die("clone", strerror(errno));
+	close(pfd[0]);
+	*wfd = pfd[1];
+	return pid;
+}
+
+static int left(struct vn_config *c, int n)
+{
+	for (int j = 0; j < n; j++)
+		if (if_nametoindex(c[j].cables[0].host_if))
+			return 1;
+	return 0;
+}
+
+/* BATCH vnodes with one cable each halt at once; how long until the kernel has deleted every
+ * veth (namespace deaths, batched), against deleting them one by one (explicit). */
+static void batch(const char *bridge, double *dying, double *explicit_del)
+{
+	static struct vn_config c[BATCH];
+	char err[256], name[32], entry[32], buf[MNL_SOCKET_BUFFER_SIZE];
+	const char *e[1] = { entry };
+	pid_t pid[BATCH];
+	int wfd[BATCH];
+	struct mnl_socket *ev;
+	struct vn_nl nl;
+
+	snprintf(entry, sizeof(entry), "%s:", bridge);
+	for (int round = 0; round < 2; round++) {
+		for (int j = 0; j < BATCH; j++) {
+			snprintf(name, sizeof(name), "vnb%d-%d", (int)getpid(), j);
+			if (vn_config_init(&c[j], name, NULL, e, 1, NULL, 0, NULL, err, sizeof(err)) < 0)
+				die("config", err);
+			pid[j] = start_target(&wfd[j]);
+			if (vn_setup_host(&c[j], pid[j], err, sizeof(err)) < 0)
+				die("vn_setup_host", err);
+		}
+		ev = mnl_socket_open(NETLINK_ROUTE);
+		if (!ev || mnl_socket_bind(ev, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0 || vn_nl_open(&nl) < 0)
+			die("netlink", strerror(errno));
+		double t0 = now_ms();
+		if (round == 0) {
+			for (int j = 0; j < BATCH; j++)
+				kill(pid[j], SIGKILL);
+			while (left(c, BATCH))
+				if (mnl_socket_recvfrom(ev, buf, sizeof(buf)) < 0 && errno != ENOBUFS)
+					die("events", strerror(errno));
+			*dying = now_ms() - t0;
+		} else {
+			for (int j = 0; j < BATCH; j++)
+				if (vn_link_del(&nl, c[j].cables[0].host_if) < 0)
+					die("delete", c[j].cables[0].host_if);
+			*explicit_del = now_ms() - t0;
+			for (int j = 0; j < BATCH; j++)
+				kill(pid[j], SIGKILL);
+		}
+		for (int j = 0; j < BATCH; j++) {
+			waitpid(pid[j], NULL, 0);
+			close(wfd[j]);
+			(void)vn_teardown(&c[j], err, sizeof(err));
+		}
+		vn_nl_close(&nl);
+		mnl_socket_close(ev);
+	}
 }
 
 int main(int argc, char **argv)
@@ -164,6 +241,10 @@ int main(int argc, char **argv)
 	close(pfd[1]);
 	waitpid(pid, NULL, 0);
 
+	double dying[5], expl[5];
+	for (int k = 0; k < 5; k++)
+		batch(argv[1], &dying[k], &expl[k]);
+
 	double lc = median(lib_c, runs), ic = median(ip_c, runs), ld = median(lib_d, runs),
 	       id = median(ip_d, runs);
 	printf("netns: one cable (veth pair + bridge attach + MACs + up, peer in the vnode's netns)\n");
@@ -174,5 +255,7 @@ int main(int argc, char **argv)
 	printf("halt path: vn_teardown        %10.3f %12s %8s   (veths left to the netns's death)\n",
 	       median(lib_t, runs), "-", "-");
 	printf("create + explicit delete      %10.3f %12.3f %7.1fx\n", lc + ld, ic + id, (ic + id) / (lc + ld));
+	printf("%d vnodes halting at once, median of 5, ms: all veths gone by netns death %.1f, "
+	       "by %d explicit deletes %.1f\n", BATCH, median(dying, 5), BATCH, median(expl, 5));
 	return 0;
 }
