@@ -110,7 +110,7 @@ static int boot_vnode(struct vnode *v, const char *name, bool foreground)
 	}
 	if (runtime_read(v, &st) == 0 && (r = reclaim_stale(v, &st)))
 		return close(lock), r;
-	if (vm_check(&v->vm, err, sizeof(err)) < 0 ||
+	if (vm_resolve(&v->vm, err, sizeof(err)) < 0 ||
 	    (v->net.mode != VN_HOST && vn_check(&v->net, err, sizeof(err)) < 0)) {
 		errorf("%s: %s", name, err);
 		unlink(v->pidfile);
