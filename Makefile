@@ -41,9 +41,11 @@ $(KINC)/.stamp:
 	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(KINC)/asm
 	@touch $@
 
-$(B)/musl/%.o: %.c $(KINC)/.stamp $(wildcard init/*.h)
+# -MMD: each object records the headers it includes, so a header change rebuilds
+# only what uses it.
+$(B)/musl/%.o: %.c $(KINC)/.stamp
 	@mkdir -p $(@D)
-	$(MUSLCC) $(VINIT_CFLAGS) -c $< -o $@
+	$(MUSLCC) $(VINIT_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/vinit: $(VINIT_OBJ)
 	$(MUSLCC) $(VINIT_CFLAGS) $(VINIT_LDFLAGS) $^ -o $@
@@ -57,9 +59,11 @@ $(B)/lib$(1).a: $(patsubst %.c,$(B)/host/%.o,$(filter-out $(1)/main.c,$(wildcard
 endef
 $(foreach m,init mount netns hostside,$(eval $(call hostlib,$(m))))
 
-$(B)/host/%.o: %.c $(wildcard */*.h)
+$(B)/host/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -I$(<D) -Imount -Inetns -c $< -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -I$(<D) -Imount -Inetns -c $< -o $@
+
+-include $(shell find $(B)/musl $(B)/host -name '*.d' 2>/dev/null)
 
 LIBS := $(B)/libhostside.a $(B)/libmount.a $(B)/libnetns.a $(B)/libinit.a
 

@@ -55,8 +55,13 @@ static int start_monitor(struct vnode *v, int lock)
 	if (pid == 0) {
 		close(report[0]);
 		int null = open("/dev/null", O_RDWR), log = open(v->logfile, O_WRONLY | O_CREAT | O_APPEND, 0640);
-		if (setsid() < 0 || null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
+		if (setsid() < 0 || null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0) {
+			int n = snprintf(msg, sizeof(msg), "%s: starting the monitor (log %s): %s", v->name,
+					 v->logfile, strerror(errno));
+			if (write(report[1], msg, (size_t)n) < 0)
+				_exit(EXIT_FAILED);
 			_exit(EXIT_FAILED);
+		}
 		close(null), close(log);
 		_exit(monitor_run(v, lock, report[1], false));
 	}
@@ -141,10 +146,16 @@ int cmd_boot(const char *name, bool foreground)
 static void stop_orphan(struct vnode *v, pid_t init, int how)
 {
 	char err[512];
-	kill(init, how == 'k' ? SIGKILL : SIGTERM);
-	if (how != 'k' && wait_pid_gone(init, (int)v->stop_timeout * 1000) == -ETIMEDOUT)
-		kill(init, SIGKILL);
-	wait_pid_gone(init, -1);
+	int r = 0;
+	if (kill(init, how == 'k' ? SIGKILL : SIGTERM) < 0 && errno != ESRCH)
+		r = -errno;
+	else if (how != 'k' && wait_pid_gone(init, (int)v->stop_timeout * 1000) == -ETIMEDOUT &&
+		 kill(init, SIGKILL) < 0 && errno != ESRCH)
+		r = -errno;
+	if (!r)
+		r = wait_pid_gone(init, -1);
+	if (r < 0)
+		errorf("%s: stopping init %d (its monitor is gone): %s", v->name, (int)init, strerror(-r));
 	if (v->net.mode != VN_HOST && vn_teardown(&v->net, err, sizeof(err)) < 0)
 		errorf("%s", err);
 	runtime_remove(v);
@@ -376,16 +387,15 @@ int cmd_log(const char *name)
 	return n < 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-static int run_one(char verb, const char *name, bool foreground)
+static int run_one(char verb, const char *name)
 {
-	(void)foreground;
 	return verb == 'b' ? cmd_boot(name, false) : cmd_stop(name, verb);
 }
 
 /* boot-all, halt-all, kill-all: at most `jobs` at once. A slot frees when its
  * command returns, and `vnode boot` returns when the vnode is up: the throttle
  * follows readiness, not a fixed delay. */
-int cmd_all(char verb, unsigned jobs, bool foreground)
+int cmd_all(char verb, unsigned jobs)
 {
 	static char names[MAX_VNODES][VNODE_NAME_MAX + 1];
 	int n = list_names(names, MAX_VNODES), failed = 0, next = 0, running = 0, status;
@@ -396,7 +406,7 @@ int cmd_all(char verb, unsigned jobs, bool foreground)
 			fflush(NULL);
 			pid_t pid = fork();
 			if (pid == 0)
-				_exit(run_one(verb, names[next], foreground));
+				_exit(run_one(verb, names[next]));
 			if (pid < 0) {
 				errorf("%s: fork: %s", names[next], strerror(errno));
 				failed++;

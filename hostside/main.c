@@ -57,7 +57,7 @@ static int all(char verb, int argc, char **argv)
 	}
 	if (jobs < 1 || jobs > 1024)
 		return bad_usage("-j wants a number from 1 to 1024");
-	return cmd_all(verb, (unsigned)jobs, false);
+	return cmd_all(verb, (unsigned)jobs);
 }
 
 /* Emulab's names: bootvnodes [-b|-h|-k] [-f]; vnodesetup -j [-b|-h|-k] ID. */
@@ -78,7 +78,7 @@ static int compat(const char *prog, int argc, char **argv)
 			return bad_usage(argv[i]);
 	}
 	if (!strcmp(prog, "bootvnodes"))
-		return cmd_all(verb, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), false);
+		return cmd_all(verb, (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
 	if (!id)
 		return bad_usage("usage: vnodesetup -j [-b|-h|-k] NAME");
 	return verb == 'b' ? cmd_boot(id, false) : cmd_stop(id, verb);

@@ -72,6 +72,8 @@ static pid_t monitor_holding(const struct vnode *v)
 	return held && n > 0 ? (pid_t)atoi(buf) : 0;
 }
 
+/* Reports its own failure (with the file and errno), so a caller may go on with the
+ * empty state it leaves: "not running" is the safe reading of an unreadable file. */
 int runtime_read(const struct vnode *v, struct vnode_state *s)
 {
 	char key[32], val[64];
@@ -79,8 +81,12 @@ int runtime_read(const struct vnode *v, struct vnode_state *s)
 	memset(s, 0, sizeof(*s));
 	s->monitor = monitor_holding(v);
 	FILE *f = fopen(v->statefile, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		errorf("%s: %s: %s", v->name, v->statefile, strerror(errno));
+		return -errno;
+	}
 	while (fscanf(f, "%31[^=]=%63s\n", key, val) == 2) {
 		if (!strcmp(key, "init"))
 			s->init = atoi(val);

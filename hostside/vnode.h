@@ -79,7 +79,7 @@ int cmd_list(bool json);
 int cmd_exec(const char *name, char *const cmd[]);
 int cmd_log(const char *name);
 int cmd_wait(const char *name);
-int cmd_all(char verb, unsigned jobs, bool foreground);
+int cmd_all(char verb, unsigned jobs);
 int wait_pid_gone(pid_t pid, int timeout_ms);
 
 #endif
