@@ -12,15 +12,15 @@ WARN    := -Wall -Wextra -Werror
 CFLAGS  := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE
 HOSTLIBS := -lblkid -lmnl -lcap
 
-# vinit is static musl. musl-gcc does not search /usr/include, so the kernel's
+# vinit and vnode-monitor are static musl. musl-gcc does not search /usr/include, so the kernel's
 # linux/ and asm/ headers are reached through symlinks made under build/kinc.
 KINC    := $(B)/kinc
-VINIT_CFLAGS := -std=gnu11 -Os $(WARN) -D_GNU_SOURCE -isystem $(KINC) \
+MUSL_CFLAGS := -std=gnu11 -Os $(WARN) -D_GNU_SOURCE -isystem $(KINC) \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-stack-protector
-VINIT_LDFLAGS := -static -s -Wl,--gc-sections
+MUSL_LDFLAGS := -static -s -Wl,--gc-sections
 
-VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode)
+VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode $(B)/vnode-monitor)
 
 all: $(B)/vinit $(VNODE) helpers
 
@@ -45,10 +45,21 @@ $(KINC)/.stamp:
 # only what uses it.
 $(B)/musl/%.o: %.c $(KINC)/.stamp
 	@mkdir -p $(@D)
-	$(MUSLCC) $(VINIT_CFLAGS) -MMD -MP -c $< -o $@
+	$(MUSLCC) $(MUSL_CFLAGS) -MMD -MP -Ihostside -Imount -Inetns -c $< -o $@
 
 $(B)/vinit: $(VINIT_OBJ)
-	$(MUSLCC) $(VINIT_CFLAGS) $(VINIT_LDFLAGS) $^ -o $@
+	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $^ -o $@
+
+# ---- vnode-monitor: what stays resident while a vnode runs -----------------
+# hostside/monitor/ plus the few host-side files it shares with vnode; none of
+# them uses libblkid, libmnl or libcap.
+MONITOR_SRC := $(wildcard hostside/monitor/*.c) hostside/runtime.c hostside/hook.c \
+	hostside/error.c hostside/paths.c hostside/handoff.c \
+	netns/nsname.c netns/err.c netns/teardown.c
+MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/musl/%.o)
+
+$(B)/vnode-monitor: $(MONITOR_OBJ)
+	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $^ -o $@
 
 # ---- host-side libraries: each folder is one static archive ----------------
 # init/'s pure parts are also built for the host, for the unit tests.
@@ -122,6 +133,7 @@ PREFIX ?= /usr/local
 install: all
 	install -D -m 755 $(B)/vinit $(DESTDIR)/sbin/vinit
 	install -D -m 755 $(B)/vnode $(DESTDIR)$(PREFIX)/sbin/vnode
+	install -D -m 755 $(B)/vnode-monitor $(DESTDIR)$(PREFIX)/libexec/vnode/vnode-monitor
 	for n in pretend-boot bootvnodes vnodesetup; do ln -sf vnode $(DESTDIR)$(PREFIX)/sbin/$$n; done
 	for m in man/*.[0-9]; do install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/}; done
 

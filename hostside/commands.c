@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -161,9 +162,70 @@ static void stop_orphan(struct vnode *v, pid_t init, int how)
 	runtime_remove(v);
 }
 
+/* After a reboot request: waits until the monitor reports the next boot up, or ends.
+ * Event-driven: inotify sees each rename onto NAME.state, a pidfd the monitor's end.
+ * Both are set up before the request is sent, so no change is missed. */
+struct reboot_watch { int ino, pidfd; };
+
+static int reboot_watch_open(struct reboot_watch *w, pid_t monitor)
+{
+	w->pidfd = (int)syscall(SYS_pidfd_open, monitor, 0);
+	w->ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (w->pidfd >= 0 && w->ino >= 0 && inotify_add_watch(w->ino, VNODE_RUN_DIR, IN_MOVED_TO) >= 0)
+		return 0;
+	int e = errno;
+	close(w->pidfd), close(w->ino);
+	return -e;
+}
+
+static int reboot_wait(struct reboot_watch *w, const struct vnode *v, unsigned boots)
+{
+	struct vnode_state st;
+	char buf[4096];
+	for (;;) {
+		runtime_read(v, &st);
+		if (st.boots > boots && st.init && !strcmp(st.phase, "up"))
+			break;
+		struct pollfd pfd[2] = { { w->ino, POLLIN, 0 }, { w->pidfd, POLLIN, 0 } };
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+			errorf("%s: poll: %s", v->name, strerror(errno));
+			break;
+		}
+		if (pfd[1].revents) {
+			st.init = 0;
+			break;
+		}
+		while (read(w->ino, buf, sizeof(buf)) > 0)
+			;
+	}
+	close(w->pidfd), close(w->ino);
+	if (st.init)
+		return EXIT_OK;
+	errorf("%s: did not come back up (see %s)", v->name, v->logfile);
+	return EXIT_FAILED;
+}
+
+static int reboot_running(struct vnode *v, const struct vnode_state *st)
+{
+	struct reboot_watch w;
+	int r = reboot_watch_open(&w, st->monitor);
+	if (r < 0) {
+		errorf("%s: watching %s: %s", v->name, VNODE_RUN_DIR, strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (kill(st->monitor, SIGUSR2) < 0) {
+		errorf("%s: signalling monitor %d: %s", v->name, (int)st->monitor, strerror(errno));
+		close(w.pidfd), close(w.ino);
+		return EXIT_FAILED;
+	}
+	if ((r = reboot_wait(&w, v, st->boots)) == EXIT_OK)
+		notef("%s: rebooted", v->name);
+	return r;
+}
+
 int cmd_stop(const char *name, int how)
 {
-	static const int monitor_sig[] = { ['h'] = SIGTERM, ['k'] = SIGUSR1, ['r'] = SIGUSR2 };
+	static const int monitor_sig[] = { ['h'] = SIGTERM, ['k'] = SIGUSR1 };
 	struct vnode v = { 0 };
 	struct vnode_state st;
 	char err[512];
@@ -172,13 +234,14 @@ int cmd_stop(const char *name, int how)
 	if ((r = need_root()) || (r = vnode_load(&v, name)))
 		return r;
 	runtime_read(&v, &st);
+	if (st.monitor && how == 'r')
+		return reboot_running(&v, &st);
 	if (st.monitor) {
 		if (kill(st.monitor, monitor_sig[how]) < 0) {
 			errorf("%s: signalling monitor %d: %s", name, (int)st.monitor, strerror(errno));
 			return EXIT_FAILED;
 		}
-		if (how != 'r')
-			wait_pid_gone(st.monitor, -1);
+		wait_pid_gone(st.monitor, -1);
 	} else if (st.init) {
 		stop_orphan(&v, st.init, how);
 		if (how == 'r')
@@ -193,8 +256,7 @@ int cmd_stop(const char *name, int how)
 		errorf("%s: %s", name, err);
 		return EXIT_FAILED;
 	}
-	notef("%s: %s", name, how == 'r' ? "rebooting" : !st.monitor && !st.init ? "not running"
-			      : how == 'k' ? "killed" : "halted");
+	notef("%s: %s", name, !st.monitor && !st.init ? "not running" : how == 'k' ? "killed" : "halted");
 	return EXIT_OK;
 }
 

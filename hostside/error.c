@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include "vnode.h"
 
-const char *vnode_home = VNODE_HOME_DEFAULT;
-
 static void vreport(const char *fmt, va_list ap)
 {
 	char line[2048];

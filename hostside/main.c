@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "handoff.h"
 #include "vnode.h"
 
 static const char usage[] =
@@ -58,6 +59,17 @@ static int all(char verb, int argc, char **argv)
 	if (jobs < 1 || jobs > 1024)
 		return bad_usage("-j wants a number from 1 to 1024");
 	return cmd_all(verb, (unsigned)jobs);
+}
+
+static int resume(int argc, char **argv)
+{
+	struct handoff h;
+	char err[256];
+	handoff_init(&h);
+	if (handoff_parse(argc, argv, &h, err, sizeof(err)) < 0 || !h.verb)
+		return bad_usage(h.verb ? err : "__resume wants --verb");
+	vnode_home = h.home;
+	return monitor_resume(&h);
 }
 
 /* Emulab's names: bootvnodes [-b|-h|-k] [-f]; vnodesetup -j [-b|-h|-k] ID. */
@@ -128,6 +140,8 @@ int main(int argc, char **argv)
 		return n == 1 ? cmd_wait(rest[0]) : bad_usage("usage: vnode wait NAME");
 	if (!strcmp(cmd, "log"))
 		return n == 1 ? cmd_log(rest[0]) : bad_usage("usage: vnode log NAME");
+	if (!strcmp(cmd, "__resume"))  /* from vnode-monitor only */
+		return resume(n, rest);
 	if (!strcmp(cmd, "boot-all") || !strcmp(cmd, "halt-all") || !strcmp(cmd, "kill-all"))
 		return all(cmd[0], n, rest);
 	errorf("%s: unknown command (see vnode --help)", cmd);

@@ -1,48 +1,32 @@
-/* The monitor: one process per vnode, outside it, the parent of its init. It
- * boots the vnode, reports "up" to whoever ran `vnode boot`, then sleeps until a
- * signal, the init's end or a stop deadline. Signals keep Emulab's contract with
- * vnodesetup: TERM or HUP = halt, USR1 = kill, USR2 = reboot. When the init ends
- * it reads how: killed by SIGHUP means the vnode asked for a reboot, and it boots
- * it again, with a back-off against crash loops; anything else ends the monitor.
- * It may be SIGKILLed at any moment: the kernel then releases the namespaces, the
- * autoclear loop devices and the veths with the vnode's last process, and the
- * next vnode command reclaims the runtime files. */
+/* The monitor, first half: one process per vnode, outside it, the parent of its
+ * init. This half boots the vnode (clone, veths, "go", wait for "up"), reports "up"
+ * to whoever ran `vnode boot`, then execs vnode-monitor in the same process: a small
+ * static program that watches the vnode for the rest of its life (hostside/monitor/)
+ * without the libraries that booting needs. For a reboot, and after a kill, that
+ * program execs `vnode __resume` back into this half, which boots the vnode again or
+ * removes its writable state. Signals stay blocked throughout, so one sent while a
+ * half is booting or exec'ing stays pending for the watcher. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "handoff.h"
 #include "vnode.h"
-
-#define BACKOFF_MIN_MS 250
-#define BACKOFF_MAX_MS 30000
-#define CRASH_LOOP_S 10     /* a vnode that reboots sooner than this is backed off */
 
 struct monitor {
 	struct vnode *v;
 	struct vnode_state st;
-	int sfd, pidfd, report_fd;
-	int child_out;  /* the init's stdout and stderr in -f mode, else -1 (inherited log) */
-	int out_fd, log_fd;  /* -f: the read end of that pipe, and the log it is copied to */
-	pid_t init;
-	bool halting, killing;
-	long long deadline;  /* monotonic ms, or -1 */
+	struct handoff h;
+	int report_fd;  /* `vnode boot` waits on its other end for "up" or the reason */
 };
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void report(struct monitor *m, const char *msg)
 {
@@ -60,15 +44,6 @@ static void set_phase(struct monitor *m, const char *phase)
 	snprintf(m->st.phase, sizeof(m->st.phase), "%s", phase);
 	if ((r = runtime_write(m->v, &m->st)) < 0)
 		errorf("%s: writing %s: %s", m->v->name, m->v->statefile, strerror(-r));
-}
-
-static int send_init(struct monitor *m, int sig)
-{
-	if (syscall(SYS_pidfd_send_signal, m->pidfd, sig, NULL, 0) < 0 && errno != ESRCH) {
-		errorf("%s: signal %d to init %d: %s", m->v->name, sig, (int)m->init, strerror(errno));
-		return -errno;
-	}
-	return 0;
 }
 
 /* Reads the error pipe (EOF: exec happened) and then the ready pipe ("up", or EOF
@@ -97,6 +72,16 @@ static pid_t clone_child(struct vnode *v, int *pidfd)
 	return (pid_t)syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
 }
 
+static void stop_child(struct monitor *m)
+{
+	if (syscall(SYS_pidfd_send_signal, m->h.pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		errorf("%s: SIGKILL to init %d: %s", m->v->name, (int)m->h.init, strerror(errno));
+	while (waitpid(m->h.init, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(m->h.pidfd);
+	m->h.pidfd = -1;
+}
+
 /* One boot: clone, network from outside, go, wait for exec and "up". Returns 0 or
  * an exit status, with the reason reported. */
 static int boot_once(struct monitor *m)
@@ -106,13 +91,13 @@ static int boot_once(struct monitor *m)
 	char msg[1300];
 
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
-		snprintf(msg, sizeof(msg), "%s: pipe: %s\n", v->name, strerror(errno));
+		snprintf(msg, sizeof(msg), "%s: pipe: %s", v->name, strerror(errno));
 		return report(m, msg), errorf("%s", msg), EXIT_FAILED;
 	}
 	pid_t pid = clone_child(v, &pidfd);
 	if (pid == 0) {
 		close(go[1]), close(err[0]), close(ready[0]);
-		if (m->child_out >= 0 && (dup2(m->child_out, 1) < 0 || dup2(m->child_out, 2) < 0))
+		if (m->h.out_w >= 0 && (dup2(m->h.out_w, 1) < 0 || dup2(m->h.out_w, 2) < 0))
 			_exit(EXIT_FAILED);
 		child_main(v, (struct child_pipes){ go[0], err[1], ready[1] });
 	}
@@ -120,15 +105,12 @@ static int boot_once(struct monitor *m)
 	if (pid < 0) {
 		snprintf(msg, sizeof(msg), "%s: clone: %s", v->name, strerror(errno));
 		close(go[1]), close(err[0]), close(ready[0]);
-		errorf("%s", msg);
-		report(m, msg);
-		return EXIT_FAILED;
+		return errorf("%s", msg), report(m, msg), EXIT_FAILED;
 	}
-	m->init = pid;
-	m->pidfd = pidfd;
-	m->st.init = pid;
-	m->st.boots++;
-	m->st.started = time(NULL);
+	m->h.init = m->st.init = pid;
+	m->h.pidfd = pidfd;
+	m->h.boots = ++m->st.boots;
+	m->h.started = m->st.started = time(NULL);
 	set_phase(m, "booting");  /* recorded before the veths and the netns name exist */
 	int r = 0;
 	if (v->net.mode != VN_HOST && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
@@ -142,175 +124,154 @@ static int boot_once(struct monitor *m)
 	if (r) {
 		errorf("%s", msg);
 		report(m, msg);
-		send_init(m, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		stop_child(m);
 		return r;
 	}
 	set_phase(m, "up");
 	return 0;
 }
 
-static void on_signal(struct monitor *m, int sig)
+static long long mono_ms(void)
 {
-	if (sig == SIGUSR1) {  /* kill: now, and remove the writable state afterwards */
-		m->killing = true;
-		set_phase(m, "killing");
-		send_init(m, SIGKILL);
-	} else if (sig == SIGUSR2) {  /* SIGINT from outside: vinit reboots */
-		set_phase(m, "rebooting");
-		send_init(m, SIGINT);
-	} else if ((sig == SIGTERM || sig == SIGHUP || sig == SIGINT) && !m->halting) {
-		m->halting = true;
-		m->deadline = mono_ms() + (long long)m->v->stop_timeout * 1000;
-		set_phase(m, "halting");
-		hook_run(m->v, "halting");
-		send_init(m, SIGTERM);  /* from outside (si_pid 0): poweroff */
-	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void copy_output(struct monitor *m)
+/* Where vnode-monitor is: the libexec dir of an installed vnode, else (the build
+ * tree) next to it. */
+static int monitor_path(char *exe, size_t exelen, char *path, size_t len)
 {
-	char buf[4096];
-	ssize_t n = read(m->out_fd, buf, sizeof(buf));
+	ssize_t n = readlink("/proc/self/exe", exe, exelen - 1);
 	if (n <= 0)
-		return;
-	if (write(m->log_fd, buf, (size_t)n) < 0 || write(STDOUT_FILENO, buf, (size_t)n) < 0)
-		return;  /* a full disk or a closed terminal must not stop the vnode */
+		return -1;
+	exe[n] = 0;
+	const char *slash = strrchr(exe, '/');
+	int dir = (int)(slash - exe);
+	snprintf(path, len, "%.*s/../libexec/vnode/vnode-monitor", dir, exe);
+	if (access(path, X_OK) == 0)
+		return 0;
+	snprintf(path, len, "%.*s/vnode-monitor", dir, exe);
+	return access(path, X_OK);
 }
 
-/* Sleeps until the init ends; returns its wait status. */
-static int watch(struct monitor *m)
-{
-	for (;;) {
-		int status;
-		pid_t r = waitpid(m->init, &status, WNOHANG);
-		if (r == m->init)
-			return status;
-		long long left = m->deadline < 0 ? -1 : m->deadline - mono_ms();
-		if (m->deadline >= 0 && left <= 0) {
-			errorf("%s: still running %u s after the halt request: killing it",
-			       m->v->name, m->v->stop_timeout);
-			send_init(m, SIGKILL);
-			m->deadline = -1;
-			continue;
-		}
-		struct pollfd pfd[3] = { { m->sfd, POLLIN, 0 }, { m->pidfd, POLLIN, 0 },
-					 { m->out_fd, POLLIN, 0 } };
-		int nfds = m->log_fd >= 0 ? 3 : 2;
-		if (poll(pfd, (nfds_t)nfds, left < 0 ? -1 : (int)left) < 0 && errno != EINTR)
-			errorf("%s: poll: %s", m->v->name, strerror(errno));
-		if (pfd[0].revents) {
-			struct signalfd_siginfo si;
-			while (read(m->sfd, &si, sizeof(si)) == sizeof(si))
-				on_signal(m, (int)si.ssi_signo);
-		}
-		if (nfds == 3 && pfd[2].revents)
-			copy_output(m);
-	}
-}
-
-static const char *ending(int status)
-{
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)
-		return "powered off";
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP)
-		return "rebooted";
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-		return "killed";
-	if (WIFEXITED(status))
-		return "init exited";
-	return "init died";
-}
-
-static void teardown(struct monitor *m)
+static void ended(struct monitor *m, int r)
 {
 	char err[512];
-	if (m->v->net.mode != VN_HOST && vn_teardown(&m->v->net, err, sizeof(err)) < 0)
+	if (r && m->v->net.mode != VN_HOST && vn_teardown(&m->v->net, err, sizeof(err)) < 0)
 		errorf("%s", err);
-	if (m->pidfd >= 0)
-		close(m->pidfd);
-	m->pidfd = -1;
+	runtime_remove(m->v);
+	hook_run(m->v, r ? "failed" : "down");
 }
 
-/* Waits out the back-off, still answering signals; false when told to stop. */
-static bool back_off(struct monitor *m, int ms)
+/* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
+static int hand_over(struct monitor *m)
 {
-	long long until = mono_ms() + ms;
-	while (!m->halting && !m->killing && mono_ms() < until) {
-		struct pollfd pfd = { m->sfd, POLLIN, 0 };
-		if (poll(&pfd, 1, (int)(until - mono_ms())) > 0) {
-			struct signalfd_siginfo si;
-			while (read(m->sfd, &si, sizeof(si)) == sizeof(si))
-				if (si.ssi_signo != SIGCHLD)
-					m->halting = true;
-		}
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	report(m, "up\n");
+	hook_run(m->v, "up");
+	m->h.up_ms = mono_ms();
+	fflush(NULL);
+	if (monitor_path(exe, sizeof(exe), path, sizeof(path)) < 0)
+		errorf("%s: no vnode-monitor next to %s: %s", m->v->name, exe, strerror(errno));
+	else {
+		m->h.exe = exe;
+		handoff_exec(&m->h, path, "vnode-monitor", NULL);
+		errorf("%s: exec %s: %s", m->v->name, path, strerror(errno));
 	}
-	return !m->halting && !m->killing;
+	stop_child(m);
+	ended(m, EXIT_FAILED);
+	return EXIT_FAILED;
 }
 
-static int setup_signals(void)
+static int block_signals(const struct vnode *v)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	for (int s = 1; s < 32; s++)
-		if (s != SIGKILL && s != SIGSTOP && s != SIGSEGV && s != SIGBUS && s != SIGFPE &&
-		    s != SIGILL && s != SIGABRT)
-			sigaddset(&set, s);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	sigfillset(&set);
+	sigdelset(&set, SIGSEGV), sigdelset(&set, SIGBUS), sigdelset(&set, SIGFPE);
+	sigdelset(&set, SIGILL), sigdelset(&set, SIGABRT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == 0)
+		return 0;
+	errorf("%s: sigprocmask: %s", v->name, strerror(errno));
+	return -1;
+}
+
+static void fill_handoff(struct monitor *m)
+{
+	struct vnode *v = m->v;
+	m->h.name = v->name;
+	m->h.home = vnode_home;
+	m->h.hook = v->hook;
+	m->h.netns = v->net.mode == VN_HOST ? NULL : v->net.name;
+	m->h.stop_timeout = v->stop_timeout;
 }
 
 int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground)
 {
-	struct monitor m = { .v = v, .report_fd = report_fd, .out_fd = -1, .log_fd = -1, .child_out = -1,
-			     .pidfd = -1, .deadline = -1 };
+	struct monitor m = { .v = v, .report_fd = report_fd };
 	char pidline[32];
-	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), r, delay = 0;
+	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), r;
 
-	if (ftruncate(lockfd, 0) < 0 || pwrite(lockfd, pidline, (size_t)n, 0) != n ||
-	    (m.sfd = setup_signals()) < 0) {
+	handoff_init(&m.h);
+	fill_handoff(&m);
+	m.h.lock_fd = lockfd;
+	if (block_signals(v) < 0)
+		return EXIT_FAILED;
+	if (ftruncate(lockfd, 0) < 0 || pwrite(lockfd, pidline, (size_t)n, 0) != n) {
 		errorf("%s: %s: %s", v->name, v->pidfile, strerror(errno));
 		return EXIT_FAILED;
 	}
 	if (foreground) {  /* the console goes to the terminal and to the log */
 		int p[2];
-		m.log_fd = open(v->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (m.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
+		m.h.log_fd = open(v->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+		if (m.h.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
 			errorf("%s: %s: %s", v->name, v->logfile, strerror(errno));
 			return EXIT_FAILED;
 		}
-		m.child_out = p[1];
-		m.out_fd = p[0];
+		m.h.out_r = p[0];
+		m.h.out_w = p[1];
 	}
 	hook_run(v, "booting");
-	r = boot_once(&m);
-	for (; r == 0;) {
-		report(&m, "up\n");
-		hook_run(v, "up");
-		long long booted = mono_ms();
-		int status = watch(&m);
-		teardown(&m);
-		notef("%s: %s", v->name, m.killing ? "killed" : ending(status));
-		if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP) || m.halting || m.killing)
-			break;
-		delay = mono_ms() - booted < CRASH_LOOP_S * 1000
-			? (delay ? (delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2) : BACKOFF_MIN_MS)
-			: 0;
-		if (delay && !back_off(&m, delay))
-			break;
-		hook_run(v, "booting");
-		r = boot_once(&m);
+	if ((r = boot_once(&m)))
+		return ended(&m, r), r;
+	return hand_over(&m);
+}
+
+/* `vnode __resume`: vnode-monitor hands back a vnode that rebooted (boot it again,
+ * with the config as it is now) or was killed (remove its writable state). The
+ * netns name is already gone. */
+int monitor_resume(const struct handoff *h)
+{
+	struct vnode *v = calloc(1, sizeof(*v));  /* heap: see cmd_boot */
+	struct monitor m = { .v = v, .h = *h, .report_fd = -1 };
+	char err[1024];
+	int r;
+
+	if (!v || vnode_paths(v, h->name)) {
+		errorf("%s: resuming: %s", h->name, v ? "bad name" : strerror(ENOMEM));
+		return EXIT_FAILED;
 	}
-	if (m.killing) {
-		char err[512];
+	m.st.boots = h->boots;
+	m.st.started = h->started;
+	m.h.pidfd = -1;
+	v->hook = h->hook;
+	if (block_signals(v) < 0 || (r = vnode_load(v, h->name))) {
+		v->net.mode = VN_HOST;  /* the name is gone; nothing else to undo */
+		return ended(&m, EXIT_FAILED), EXIT_FAILED;
+	}
+	fill_handoff(&m);
+	if (!strcmp(h->verb, "kill")) {
 		if (vm_remove_state(&v->vm, err, sizeof(err)) < 0)
 			errorf("%s: %s", v->name, err);
+		ended(&m, 0);
+		return EXIT_OK;
 	}
-	if (r)
-		teardown(&m);
-	runtime_remove(v);
-	hook_run(v, r ? "failed" : "down");
-	return r;
+	hook_run(v, "booting");
+	if (vm_resolve(&v->vm, err, sizeof(err)) < 0) {
+		errorf("%s: %s", v->name, err);
+		return ended(&m, EXIT_USAGE), EXIT_USAGE;
+	}
+	if ((r = boot_once(&m)))
+		return ended(&m, r), r;
+	return hand_over(&m);
 }

@@ -37,7 +37,7 @@ void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const char *vnode_home;
 
-/* load.c: name checks and config loading into struct vnode. 0 or an exit status. */
+/* paths.c: name checks and paths; load.c: the config into struct vnode. 0 or an exit status. */
 bool vnode_name_ok(const char *name, char *why, size_t whylen);
 int vnode_paths(struct vnode *v, const char *name);
 int vnode_load(struct vnode *v, const char *name);
@@ -61,8 +61,10 @@ int runtime_lock(const struct vnode *v);   /* fd, -EWOULDBLOCK when held, -errno
 void runtime_remove(const struct vnode *v);
 bool pid_alive(pid_t pid);
 
-/* monitor.c */
+/* monitor.c: boots the vnode, then execs vnode-monitor (hostside/monitor/) */
+struct handoff;
 int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground);
+int monitor_resume(const struct handoff *h);
 
 /* child.c: the process that becomes the vnode's init. */
 struct child_pipes { int go, err, ready; };

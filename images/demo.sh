@@ -42,10 +42,23 @@ step "a bridge of our own: $BR"
 run ip link add "$BR" type bridge || fail "bridge"
 run ip link set "$BR" up || fail "bridge up"
 
+# rc_done NAME OFFSET: waits (tail -f follows the console log by inotify) for this
+# boot's "rc: done", the line rc prints once the network and services are set up;
+# `vnode boot` returns earlier, as soon as rc has started.
+rc_done() {
+	timeout 10 tail -c "+$(($2 + 1))" -f "/var/log/vnode/$1.log" | grep -q -m 1 '^rc: done' ||
+		fail "$1: rc did not finish (see /var/log/vnode/$1.log)"
+}
+logsize() { stat -c %s "/var/log/vnode/$1.log" 2>/dev/null || echo 0; }
+
 step "booting both vnodes"
 tb=$(date +%s%N)
+off1=$(logsize demo1) off2=$(logsize demo2)
 run "$VNODE" boot demo1 demo2 || fail "boot"
 echo "  (both up in $(( ($(date +%s%N) - tb) / 1000000 )) ms)"
+rc_done demo1 "$off1"
+rc_done demo2 "$off2"
+echo "  (their rc done in $(( ($(date +%s%N) - tb) / 1000000 )) ms)"
 run "$VNODE" list
 
 step "demo1 pings demo2 and fetches a page from its httpd"

@@ -1,7 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "vnet_int.h"
+#include "vnet_base.h"
 
 int vn_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vnet_int.h"
+#include "vnet_base.h"
 
 /* An entry left by an earlier run, or a bind mount from `ip netns add`: detach and unlink.
  * Absent counts as removed. */

@@ -1,13 +1,9 @@
-/* Internal to netns/: error formatting and the netlink socket wrapper. */
+/* Internal to netns/: the netlink socket wrapper and link helpers. */
 #ifndef VNET_INT_H
 #define VNET_INT_H
 
 #include <libmnl/libmnl.h>
-#include "vnet.h"
-
-/* Writes the formatted one-line message into err and returns rc (a -errno). */
-__attribute__((format(printf, 4, 5))) int vn_err(char *err, size_t errlen, int rc, const char *fmt,
-						 ...);
+#include "vnet_base.h"
 
 /* One netlink route socket with extended acks. */
 struct vn_nl {
@@ -41,8 +37,5 @@ int vn_link_up(struct vn_nl *nl, const char *ifname);
 int vn_veth_create(struct vn_nl *nl, const struct vn_cable *cb, pid_t pid);
 /* Is this existing interface the host side of cable cb from an earlier run? */
 bool vn_link_is_ours(const struct vn_link *l, const struct vn_cable *cb);
-
-int vn_nsname_set(const char *name, pid_t pid, char *err, size_t errlen);
-int vn_nsname_remove(const char *name, char *err, size_t errlen);
 
 #endif

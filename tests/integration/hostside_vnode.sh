@@ -47,8 +47,11 @@ check log_has_console sh -c '"$1" log a | grep -q "rc: alpha up"' - "$V"
 check second_boot_is_already_running_exit_1 [ $? = 1 ]
 check second_boot_says_so grep -q "already running" "$T/out2"
 
-"$V" reboot a >/dev/null
+"$V" reboot a >"$T/out3" 2>&1 &
+rebootpid=$!
 check reboot_from_outside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(next_event)" = "a up" ]
+wait $rebootpid
+check reboot_returns_0_once_up_again [ $? = 0 ] && grep -q "a: rebooted" "$T/out3"
 check reboot_counts_boots sh -c '"$1" status a | grep -q "boot 2"' - "$V"
 "$V" exec a reboot
 check reboot_from_inside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(next_event)" = "a up" ]

@@ -1,0 +1,108 @@
+/* The monitor's state as --key=value arguments (see handoff.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "handoff.h"
+
+enum kind { STR, INT, UINT, LL };
+
+struct field {
+	const char *key;
+	enum kind kind;
+	size_t off;
+};
+
+#define F(key, kind, member) { key, kind, offsetof(struct handoff, member) }
+static const struct field fields[] = {
+	F("name", STR, name),       F("home", STR, home),       F("exe", STR, exe),
+	F("hook", STR, hook),       F("netns", STR, netns),     F("verb", STR, verb),
+	F("lock-fd", INT, lock_fd), F("pidfd", INT, pidfd),     F("out-r", INT, out_r),
+	F("out-w", INT, out_w),     F("log-fd", INT, log_fd),   F("init", INT, init),
+	F("boots", UINT, boots),    F("stop-timeout", UINT, stop_timeout),
+	F("started", LL, started),  F("up-ms", LL, up_ms),      F("delay-ms", INT, delay_ms),
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+void handoff_init(struct handoff *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->lock_fd = h->pidfd = h->out_r = h->out_w = h->log_fd = -1;
+}
+
+static int set_field(struct handoff *h, const struct field *f, const char *val)
+{
+	char *p = (char *)h + f->off, *end;
+	errno = 0;
+	long long n = f->kind == STR ? 0 : strtoll(val, &end, 10);
+	if (f->kind != STR && (errno || end == val || *end || n < (f->kind == INT ? -1 : 0)))
+		return -1;
+	switch (f->kind) {
+	case STR: *(const char **)p = val; break;
+	case INT: *(int *)p = (int)n; break;
+	case UINT: *(unsigned *)p = (unsigned)n; break;
+	case LL: *(long long *)p = n; break;
+	}
+	return 0;
+}
+
+int handoff_parse(int argc, char *const argv[], struct handoff *h, char *err, size_t errlen)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *eq = strchr(a, '=');
+		size_t k = NFIELDS;
+		if (a[0] == '-' && a[1] == '-' && eq)
+			for (k = 0; k < NFIELDS; k++)
+				if (strlen(fields[k].key) == (size_t)(eq - a - 2) &&
+				    !strncmp(fields[k].key, a + 2, (size_t)(eq - a - 2)))
+					break;
+		if (k == NFIELDS || set_field(h, &fields[k], eq + 1) < 0) {
+			snprintf(err, errlen, "bad monitor argument \"%.200s\"", a);
+			return -1;
+		}
+	}
+	if (!h->name || !h->home || !h->exe || h->lock_fd < 0) {
+		snprintf(err, errlen, "monitor arguments lack --name, --home, --exe or --lock-fd");
+		return -1;
+	}
+	return 0;
+}
+
+static int keep_open(int fd)
+{
+	return fd < 0 ? 0 : fcntl(fd, F_SETFD, 0);
+}
+
+int handoff_exec(const struct handoff *h, const char *path, const char *arg0, const char *cmd)
+{
+	char buf[NFIELDS][4200];
+	char *argv[NFIELDS + 3];
+	int n = 0;
+
+	argv[n++] = (char *)arg0;
+	if (cmd)
+		argv[n++] = (char *)cmd;
+	for (size_t k = 0; k < NFIELDS; k++) {
+		const char *p = (const char *)h + fields[k].off;
+		const char *s = fields[k].kind == STR ? *(const char *const *)p : NULL;
+		if (fields[k].kind == STR && !s)
+			continue;
+		if (fields[k].kind == STR)
+			snprintf(buf[k], sizeof(buf[k]), "--%s=%s", fields[k].key, s);
+		else if (fields[k].kind == LL)
+			snprintf(buf[k], sizeof(buf[k]), "--%s=%lld", fields[k].key, *(const long long *)p);
+		else if (fields[k].kind == UINT)
+			snprintf(buf[k], sizeof(buf[k]), "--%s=%u", fields[k].key, *(const unsigned *)p);
+		else
+			snprintf(buf[k], sizeof(buf[k]), "--%s=%d", fields[k].key, *(const int *)p);
+		argv[n++] = buf[k];
+	}
+	argv[n] = NULL;
+	if (keep_open(h->lock_fd) < 0 || keep_open(h->pidfd) < 0 || keep_open(h->out_r) < 0 ||
+	    keep_open(h->out_w) < 0 || keep_open(h->log_fd) < 0)
+		return -1;
+	execv(path, argv);
+	return -1;
+}

@@ -1,0 +1,37 @@
+/* A monitor's state as it crosses an exec, in both directions:
+ *   vnode (glibc, the builder)  -> vnode-monitor (static musl)  once the vnode is up;
+ *   vnode-monitor               -> vnode __resume               to reboot it, or after a kill.
+ * The builder needs libblkid, libmnl and libcap; the monitor, which lives as long as the
+ * vnode, needs none of them and stays a few dozen KiB. The state travels as --key=value
+ * arguments, so `ps` shows what a monitor watches. Built into both programs. */
+#ifndef HANDOFF_H
+#define HANDOFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct handoff {
+	const char *name, *home;
+	const char *exe;        /* the vnode launcher, for __resume */
+	const char *hook;       /* HOOK, or NULL */
+	const char *netns;      /* the /run/netns name, or NULL with NETWORK=host */
+	const char *verb;       /* __resume only: "reboot" or "kill" */
+	int lock_fd;            /* NAME.pid, flock()ed */
+	int pidfd;              /* the init's, monitor only */
+	int out_r, out_w, log_fd;  /* boot -f: the console pipe and the log; -1 otherwise */
+	pid_t init;
+	unsigned boots, stop_timeout;
+	long long started;      /* CLOCK_REALTIME seconds of the last boot */
+	long long up_ms;        /* CLOCK_MONOTONIC ms when it last came up */
+	int delay_ms;           /* the last reboot back-off, 0 if none */
+};
+
+void handoff_init(struct handoff *h);
+/* Parses --key=value arguments; 0, or -1 with the bad argument named in err. */
+int handoff_parse(int argc, char *const argv[], struct handoff *h, char *err, size_t errlen);
+/* Execs PATH with ARG0 [CMD] and the --key=value arguments, the handed-over fds kept open
+ * across the exec. Returns only on failure, with errno set. */
+int handoff_exec(const struct handoff *h, const char *path, const char *arg0, const char *cmd);
+
+#endif

@@ -1,0 +1,52 @@
+/* vnode-monitor: takes over a booted vnode from `vnode boot` (see handoff.h). Not
+ * meant to be run by hand: its arguments name fds the booting half left open. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "monitor.h"
+
+/* The booting half blocked every signal; they stay blocked across the exec, so one
+ * sent meanwhile is still pending and is read here. */
+static int open_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGSEGV && s != SIGBUS && s != SIGFPE &&
+		    s != SIGILL && s != SIGABRT)
+			sigaddset(&set, s);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int main(int argc, char **argv)
+{
+	static struct watcher w;  /* static: zeroed, and off the small stack */
+	char err[300];
+
+	handoff_init(&w.h);
+	if (handoff_parse(argc - 1, argv + 1, &w.h, err, sizeof(err)) < 0 || w.h.pidfd < 0 ||
+	    w.h.init <= 0) {
+		errorf("vnode-monitor: %s (it is started by vnode boot, not by hand)",
+		       w.h.pidfd < 0 && w.h.name ? "no --pidfd or --init" : err);
+		return EXIT_USAGE;
+	}
+	vnode_home = w.h.home;
+	if (vnode_paths(&w.v, w.h.name))
+		return EXIT_USAGE;
+	w.v.hook = w.h.hook;
+	w.v.stop_timeout = w.h.stop_timeout;
+	w.v.net.mode = w.h.netns ? VN_PRIVATE : VN_HOST;
+	snprintf(w.v.net.name, sizeof(w.v.net.name), "%s", w.h.netns ? w.h.netns : "");
+	w.st = (struct vnode_state){ .init = w.h.init, .started = w.h.started, .boots = w.h.boots };
+	w.deadline = -1;
+	if ((w.sfd = open_signals()) < 0) {  /* unwatchable: stop it rather than orphan it */
+		errorf("%s: signalfd: %s: killing the vnode", w.v.name, strerror(errno));
+		if (syscall(SYS_pidfd_send_signal, w.h.pidfd, SIGKILL, NULL, 0) < 0)
+			errorf("%s: SIGKILL to init %d: %s", w.v.name, (int)w.h.init, strerror(errno));
+	}
+	return watch_vnode(&w);
+}
