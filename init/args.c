@@ -38,10 +38,11 @@ const char vinit_usage[] =
 "When vinit is not PID 1, every signal counts as from outside.\n"
 "\n"
 "Shutdown: the shutdown script (bounded), then TERM+CONT to every process, reap until\n"
-"none is left or the grace ends, KILL the rest, sync. In a pid namespace vinit then\n"
-"calls reboot(2), so its parent sees it killed by SIGINT (poweroff, halt) or SIGHUP\n"
-"(reboot). Where reboot(2) is refused (no CAP_SYS_BOOT) it exits: 0 for poweroff or\n"
-"halt, 129 for reboot. Exit 1: start-up failed; 2: bad command line.\n";
+"none is left or the grace ends, KILL the rest, sync (only as the machine's PID 1).\n"
+"In a pid namespace vinit then calls reboot(2), so its parent sees it killed by SIGINT\n"
+"(poweroff, halt) or SIGHUP (reboot). Where reboot(2) is refused (no CAP_SYS_BOOT)\n"
+"it exits: 0 for poweroff or halt, 129 for reboot. Exit 1: start-up failed; 2: bad\n"
+"command line.\n";
 
 static bool arg_is(const char *a, const char *shrt, const char *lng)
 {

@@ -76,7 +76,8 @@ void stop_on_reaped(struct vinit *v, pid_t pid, int status)
 
 void stop_finish(struct vinit *v)
 {
-	sync();
+	if (v->pid1 && machine_init())
+		sync();
 	vlog("%s done in %lld ms (%s%u killed after the %u ms grace)",
 	     v->ending == ACT_NONE ? "stop" : action_name(v->ending), (now_us() - v->t_request) / 1000,
 	     v->phase == PH_STOP_RC ? "no TERM needed, " : "", v->nkilled, v->grace_ms);

@@ -59,6 +59,7 @@ int initctl_open(void);
 /* linux_proc.c */
 int become_subreaper(void);
 void signal_everyone(bool pid1, int sig);
+bool machine_init(void);  /* PID 1 of the initial pid namespace: a real machine */
 int reboot_system(int cmd);
 
 #endif

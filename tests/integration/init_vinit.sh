@@ -29,6 +29,15 @@ boot
 check rc_etc_rc_runs_then_poweroff ended_is "signal 2"
 check rc_etc_rc_got_autoboot [ "$(cat "$ROOT/rc.log")" = "rc autoboot" ]
 
+# In a pid namespace reboot(2) ends only the namespace: no sync(2) of the whole host.
+set_rc 'poweroff'
+# (busybox's poweroff syncs by itself: only vinit's own calls count.)
+strace -f -qq -e trace=sync,execve -o "$T/strace" "$NSRUN" -r "$ROOT" -- /sbin/init >"$T/out" 2>&1
+vpid=$(sed -n 's|^\([0-9]*\) *execve("/sbin/init".*= 0$|\1|p' "$T/strace")
+check shutdown_in_pid_ns_ends_by_signal [ "$(tail -n 1 "$T/out")" = "signal 2" ]
+check shutdown_strace_saw_vinit [ -n "$vpid" ] && grep -q "^$vpid .*killed by SIGINT" "$T/strace"
+check shutdown_in_pid_ns_does_not_sync sh -c '! grep -q "^$1 *sync()" "$2"' - "$vpid" "$T/strace"
+
 rm -f "$ROOT/etc/rc" "$ROOT/rc.log"
 mkdir -p "$ROOT/etc/init.d"
 echo 'echo "rcS $RUNLEVEL" >>/rc.log' >"$ROOT/etc/init.d/rcS"
