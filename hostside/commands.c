@@ -223,41 +223,60 @@ static int reboot_running(struct vnode *v, const struct vnode_state *st)
 	return r;
 }
 
-int cmd_stop(const char *name, int how)
+/* A running monitor does the stop itself, so a vnode whose config has since been
+ * broken or removed can still be halted, killed or rebooted. */
+static int stop_monitored(struct vnode *v, const struct vnode_state *st, int how)
 {
 	static const int monitor_sig[] = { ['h'] = SIGTERM, ['k'] = SIGUSR1 };
-	struct vnode v = { 0 };
-	struct vnode_state st;
-	char err[512];
-	int r;
+	if (how == 'r')
+		return reboot_running(v, st);
+	if (kill(st->monitor, monitor_sig[how]) < 0) {
+		errorf("%s: signalling monitor %d: %s", v->name, (int)st->monitor, strerror(errno));
+		return EXIT_FAILED;
+	}
+	wait_pid_gone(st->monitor, -1);
+	notef("%s: %s", v->name, how == 'k' ? "killed" : "halted");
+	return EXIT_OK;
+}
 
-	if ((r = need_root()) || (r = vnode_load(&v, name)))
-		return r;
-	runtime_read(&v, &st);
-	if (st.monitor && how == 'r')
-		return reboot_running(&v, &st);
-	if (st.monitor) {
-		if (kill(st.monitor, monitor_sig[how]) < 0) {
-			errorf("%s: signalling monitor %d: %s", name, (int)st.monitor, strerror(errno));
-			return EXIT_FAILED;
-		}
-		wait_pid_gone(st.monitor, -1);
-	} else if (st.init) {
-		stop_orphan(&v, st.init, how);
+/* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running. */
+static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, int how)
+{
+	char err[512];
+	if (st->init) {
+		stop_orphan(v, st->init, how);
 		if (how == 'r')
-			return cmd_boot(name, false);
+			return cmd_boot(v->name, false);
 	} else if (how == 'r') {
-		errorf("%s: not running", name);
+		errorf("%s: not running", v->name);
 		return EXIT_FAILED;
 	} else {
-		runtime_remove(&v);
+		runtime_remove(v);
 	}
-	if (how == 'k' && !st.monitor && vm_remove_state(&v.vm, err, sizeof(err)) < 0) {
-		errorf("%s: %s", name, err);
+	if (how == 'k' && vm_remove_state(&v->vm, err, sizeof(err)) < 0) {
+		errorf("%s: %s", v->name, err);
 		return EXIT_FAILED;
 	}
-	notef("%s: %s", name, !st.monitor && !st.init ? "not running" : how == 'k' ? "killed" : "halted");
+	notef("%s: %s", v->name, !st->init ? "not running" : how == 'k' ? "killed" : "halted");
 	return EXIT_OK;
+}
+
+int cmd_stop(const char *name, int how)
+{
+	struct vnode v = { 0 };
+	struct vnode_state st;
+	int r;
+
+	if ((r = need_root()) || (r = vnode_paths(&v, name)))
+		return r;
+	runtime_read(&v, &st);
+	if (st.monitor)
+		return stop_monitored(&v, &st, how);
+	if ((r = vnode_load(&v, name)))
+		return r;
+	r = stop_unmonitored(&v, &st, how);
+	vnode_free(&v);
+	return r;
 }
 
 /* Waits until the vnode has stopped (its monitor and init are gone). */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "vnode.h"
 
 static int where(const struct vnode *v, const char *key, char *buf, size_t len)
@@ -13,6 +14,18 @@ static int where(const struct vnode *v, const char *key, char *buf, size_t len)
 	if (e && e->line)
 		return snprintf(buf, len, "%s:%u:%u: %s", v->conf.path, e->line, e->col, key);
 	return snprintf(buf, len, "%s: %s (from the environment)", v->name, key);
+}
+
+/* The one required thing: somewhere to take the root from (see vnode.conf(5)). */
+static int need_root_source(const struct vnode *v)
+{
+	char img[PATH_MAX + 64], dir[PATH_MAX + 8];
+	snprintf(img, sizeof(img), "%s/%s.img", v->dir, v->name);
+	snprintf(dir, sizeof(dir), "%s/root", v->dir);
+	if (v->vm.ndisks || v->vm.base || access(img, F_OK) == 0 || access(dir, F_OK) == 0)
+		return 0;
+	errorf("%s: no root: set DISKS or BASE, or make %s or %s", v->conf.path, dir, img);
+	return EXIT_USAGE;
 }
 
 static int map_mount(struct vnode *v)
@@ -43,7 +56,7 @@ static int map_mount(struct vnode *v)
 				return EXIT_USAGE;
 			}
 		}
-	return 0;
+	return need_root_source(v);
 }
 
 static int map_net(struct vnode *v)

@@ -53,6 +53,9 @@ check reboot_from_outside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(
 wait $rebootpid
 check reboot_returns_0_once_up_again [ $? = 0 ] && grep -q "a: rebooted" "$T/out3"
 check reboot_counts_boots sh -c '"$1" status a | grep -q "boot 2"' - "$V"
+mon=$(monitor_of a)
+check monitor_is_the_static_watcher [ "$(cat /proc/"$mon"/comm)" = vnode-monitor ] &&
+	[ "$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/"$mon"/status)" -lt 512 ]
 "$V" exec a reboot
 check reboot_from_inside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(next_event)" = "a up" ]
 
@@ -76,6 +79,22 @@ check poweroff_from_inside_stops_it [ ! -e /run/vnode/a.pid ]
 check kill_returns_0 [ $? = 0 ]
 check kill_removes_writable_state [ ! -e "$VNODE_HOME/a/root/kept" ]
 check kill_keeps_config [ -f "$VNODE_HOME/a/config" ]
+
+# A reboot re-reads the config; a broken one ends the vnode cleanly, reported.
+"$V" boot a >/dev/null
+cp "$VNODE_HOME/a/config" "$T/a.config"
+echo 'NETWORK=bogus' >>"$VNODE_HOME/a/config"
+"$V" reboot a >"$T/out4" 2>&1
+check reboot_into_bad_config_fails [ $? = 1 ] && grep -q "a: did not come back up" "$T/out4"
+check reboot_into_bad_config_logged grep -q "NETWORK" /var/log/vnode/a.log
+check reboot_into_bad_config_nothing_left [ ! -e /run/vnode/a.pid ] && [ ! -e /run/vnode/a.state ] &&
+	[ ! -e /run/netns/a ] && [ -z "$(ip -o link show | grep ' a0[@:]')" ]
+cp "$T/a.config" "$VNODE_HOME/a/config"
+"$V" boot a >/dev/null
+rm "$VNODE_HOME/a/config"
+"$V" halt a >/dev/null
+check halt_needs_no_config_while_running [ $? = 0 ] && [ ! -e /run/vnode/a.pid ]
+cp "$T/a.config" "$VNODE_HOME/a/config"
 
 # --- crash safety ------------------------------------------------------------------------
 "$V" boot a >/dev/null
@@ -171,6 +190,10 @@ new_vnode c 'STOP_TIMEOUT=soon'
 expect bad_stop_timeout 2 "STOP_TIMEOUT" "$V" boot c
 printf 'BASE=%s/nonexistent\nNETWORK=none\n' "$T" >"$VNODE_HOME/c/config"
 expect bad_missing_base 2 "BASE" "$V" boot c
+mkdir -p "$VNODE_HOME/d" && echo 'NETWORK=none' >"$VNODE_HOME/d/config"
+expect bad_no_root_source 2 "d/config: no root: set DISKS or BASE" "$V" boot d
+rm -rf "$VNODE_HOME/d"
+expect bad_monitor_by_hand 2 "vnode-monitor: bad monitor argument" "$B/vnode-monitor" --frob=1
 expect bad_not_root 2 "must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$V" boot a
 expect bad_unknown_command 2 "unknown command" "$V" frobnicate
 check bad_input_left_no_runtime_files [ ! -e /run/vnode/c.pid ] && [ ! -e /run/vnode/c.state ]
