@@ -26,6 +26,7 @@ struct monitor {
 	struct vnode_state st;
 	struct handoff h;
 	int report_fd;  /* `vnode boot` waits on its other end for "up" or the reason */
+	char exe[PATH_MAX], monitor[PATH_MAX + 32];  /* this program; vnode-monitor */
 };
 
 static void report(struct monitor *m, const char *msg)
@@ -139,20 +140,25 @@ static long long mono_ms(void)
 }
 
 /* Where vnode-monitor is: the libexec dir of an installed vnode, else (the build
- * tree) next to it. */
-static int monitor_path(char *exe, size_t exelen, char *path, size_t len)
+ * tree) next to it. Found before anything is built, so its absence costs nothing. */
+static int find_monitor(struct monitor *m, char *msg, size_t len)
 {
-	ssize_t n = readlink("/proc/self/exe", exe, exelen - 1);
-	if (n <= 0)
+	ssize_t n = readlink("/proc/self/exe", m->exe, sizeof(m->exe) - 1);
+	if (n <= 0) {
+		snprintf(msg, len, "%s: /proc/self/exe: %s", m->v->name, strerror(errno));
 		return -1;
-	exe[n] = 0;
-	const char *slash = strrchr(exe, '/');
-	int dir = (int)(slash - exe);
-	snprintf(path, len, "%.*s/../libexec/vnode/vnode-monitor", dir, exe);
-	if (access(path, X_OK) == 0)
+	}
+	m->exe[n] = 0;
+	int dir = (int)(strrchr(m->exe, '/') - m->exe);
+	snprintf(m->monitor, sizeof(m->monitor), "%.*s/../libexec/vnode/vnode-monitor", dir, m->exe);
+	if (access(m->monitor, X_OK) == 0)
 		return 0;
-	snprintf(path, len, "%.*s/vnode-monitor", dir, exe);
-	return access(path, X_OK);
+	snprintf(m->monitor, sizeof(m->monitor), "%.*s/vnode-monitor", dir, m->exe);
+	if (access(m->monitor, X_OK) == 0)
+		return 0;
+	snprintf(msg, len, "%s: no vnode-monitor next to %s (nor in ../libexec/vnode): %s",
+		 m->v->name, m->exe, strerror(errno));
+	return -1;
 }
 
 static void ended(struct monitor *m, int r)
@@ -167,33 +173,25 @@ static void ended(struct monitor *m, int r)
 /* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
 static int hand_over(struct monitor *m)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 32];
 	report(m, "up\n");
 	hook_run(m->v, "up");
 	m->h.up_ms = mono_ms();
+	m->h.exe = m->exe;
 	fflush(NULL);
-	if (monitor_path(exe, sizeof(exe), path, sizeof(path)) < 0)
-		errorf("%s: no vnode-monitor next to %s: %s", m->v->name, exe, strerror(errno));
-	else {
-		m->h.exe = exe;
-		handoff_exec(&m->h, path, "vnode-monitor", NULL);
-		errorf("%s: exec %s: %s", m->v->name, path, strerror(errno));
-	}
+	handoff_exec(&m->h, m->monitor, "vnode-monitor", NULL);
+	errorf("%s: exec %s: %s", m->v->name, m->monitor, strerror(errno));
 	stop_child(m);
 	ended(m, EXIT_FAILED);
 	return EXIT_FAILED;
 }
 
-static int block_signals(const struct vnode *v)
+static int block_signals(void)
 {
 	sigset_t set;
 	sigfillset(&set);
 	sigdelset(&set, SIGSEGV), sigdelset(&set, SIGBUS), sigdelset(&set, SIGFPE);
 	sigdelset(&set, SIGILL), sigdelset(&set, SIGABRT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) == 0)
-		return 0;
-	errorf("%s: sigprocmask: %s", v->name, strerror(errno));
-	return -1;
+	return sigprocmask(SIG_BLOCK, &set, NULL);  /* fails only for a bad set */
 }
 
 static void fill_handoff(struct monitor *m)
@@ -206,30 +204,50 @@ static void fill_handoff(struct monitor *m)
 	m->h.stop_timeout = v->stop_timeout;
 }
 
+/* Before anything is built: the pid line, the program to hand over to, and with -f
+ * the console pipe and log. -1 with msg filled on failure. */
+static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
+{
+	struct vnode *v = m->v;
+	char pidline[32];
+	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), p[2];
+
+	if (block_signals() < 0) {
+		snprintf(msg, len, "%s: sigprocmask: %s", v->name, strerror(errno));
+		return -1;
+	}
+	if (find_monitor(m, msg, len) < 0)
+		return -1;
+	if (ftruncate(m->h.lock_fd, 0) < 0 || pwrite(m->h.lock_fd, pidline, (size_t)n, 0) != n) {
+		snprintf(msg, len, "%s: %s: %s", v->name, v->pidfile, strerror(errno));
+		return -1;
+	}
+	if (!foreground)
+		return 0;
+	m->h.log_fd = open(v->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (m->h.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(msg, len, "%s: %s: %s", v->name, v->logfile, strerror(errno));
+		return -1;
+	}
+	m->h.out_r = p[0];  /* the console goes to the terminal and to the log */
+	m->h.out_w = p[1];
+	return 0;
+}
+
 int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground)
 {
 	struct monitor m = { .v = v, .report_fd = report_fd };
-	char pidline[32];
-	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), r;
+	char msg[PATH_MAX + 200];
+	int r;
 
 	handoff_init(&m.h);
 	fill_handoff(&m);
 	m.h.lock_fd = lockfd;
-	if (block_signals(v) < 0)
+	if (prepare(&m, foreground, msg, sizeof(msg)) < 0) {
+		errorf("%s", msg);
+		report(&m, msg);
+		runtime_remove(v);
 		return EXIT_FAILED;
-	if (ftruncate(lockfd, 0) < 0 || pwrite(lockfd, pidline, (size_t)n, 0) != n) {
-		errorf("%s: %s: %s", v->name, v->pidfile, strerror(errno));
-		return EXIT_FAILED;
-	}
-	if (foreground) {  /* the console goes to the terminal and to the log */
-		int p[2];
-		m.h.log_fd = open(v->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (m.h.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
-			errorf("%s: %s: %s", v->name, v->logfile, strerror(errno));
-			return EXIT_FAILED;
-		}
-		m.h.out_r = p[0];
-		m.h.out_w = p[1];
 	}
 	hook_run(v, "booting");
 	if ((r = boot_once(&m)))
@@ -254,8 +272,8 @@ int monitor_resume(const struct handoff *h)
 	m.st.boots = h->boots;
 	m.st.started = h->started;
 	m.h.pidfd = -1;
-	v->hook = h->hook;
-	if (block_signals(v) < 0 || (r = vnode_load(v, h->name))) {
+	v->hook = h->hook;  /* signals are still blocked: the mask survives exec */
+	if ((r = vnode_load(v, h->name))) {
 		v->net.mode = VN_HOST;  /* the name is gone; nothing else to undo */
 		return ended(&m, EXIT_FAILED), EXIT_FAILED;
 	}
@@ -265,6 +283,10 @@ int monitor_resume(const struct handoff *h)
 			errorf("%s: %s", v->name, err);
 		ended(&m, 0);
 		return EXIT_OK;
+	}
+	if (find_monitor(&m, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return ended(&m, EXIT_FAILED), EXIT_FAILED;
 	}
 	hook_run(v, "booting");
 	if (vm_resolve(&v->vm, err, sizeof(err)) < 0) {

@@ -171,6 +171,20 @@ check bootvnodes_b_boots_all [ "$("$V" list | grep -c ' up ')" -ge 20 ]
 "$T/bin/bootvnodes" -h >/dev/null 2>&1
 check bootvnodes_h_halts_all [ "$("$V" list | grep -c ' up ')" = 0 ]
 
+# --- installed layout: vnode finds vnode-monitor in PREFIX/libexec/vnode ----------------
+make -s -C "$TOP" install DESTDIR="$T/inst" PREFIX=/usr >/dev/null 2>&1
+"$T/inst/usr/sbin/vnode" boot m2 >/dev/null 2>&1
+check installed_vnode_boots [ $? = 0 ] &&
+	[ "$(readlink /proc/"$(monitor_of m2)"/exe)" = "$T/inst/usr/libexec/vnode/vnode-monitor" ]
+"$T/inst/usr/sbin/vnode" reboot m2 >/dev/null 2>&1
+check installed_monitor_resumes_installed_vnode [ $? = 0 ]
+"$T/inst/usr/sbin/vnode" halt m2 >/dev/null 2>&1
+mkdir -p "$T/lone" && cp "$V" "$T/lone/vnode"
+"$T/lone/vnode" boot m2 >"$T/lone.out" 2>&1
+check missing_monitor_fails_boot [ $? = 1 ] && grep -q "no vnode-monitor next to $T/lone/vnode" "$T/lone.out"
+check missing_monitor_leaves_nothing [ ! -e /run/vnode/m2.pid ] && [ ! -e /run/vnode/m2.state ] &&
+	[ ! -e /run/netns/m2 ]
+
 # --- bad input ---------------------------------------------------------------------------
 expect() {  # NAME STATUS PATTERN CMD...: exit status and a one-line message
 	n=$1 st=$2 pat=$3; shift 3
