@@ -99,7 +99,7 @@ cp "$T/a.config" "$VNODE_HOME/a/config"
 # --- crash safety ------------------------------------------------------------------------
 "$V" boot a >/dev/null
 mon=$(monitor_of a) init=$(init_of a)
-kill -9 "$mon"
+kill -9 "$mon" && gone "$mon"
 check sigkill_monitor_status_says_orphaned sh -c '"$1" status a | grep -q "state: *orphaned"' - "$V"
 "$V" boot a >/dev/null 2>&1
 check sigkill_monitor_boot_refuses_running_orphan [ $? = 1 ]
@@ -108,7 +108,7 @@ check sigkill_monitor_halt_stops_orphan sh -c '"$1" status a | grep -q "state: *
 "$V" boot a >/dev/null
 check sigkill_monitor_boot_works_after [ $? = 0 ]
 mon=$(monitor_of a) init=$(init_of a)
-kill -9 "$mon" "$init"
+kill -9 "$mon" "$init" && gone "$mon" "$init"
 "$V" wait a
 "$V" boot a >/dev/null
 check sigkill_everything_then_boot_works [ $? = 0 ]

@@ -41,13 +41,4 @@ make_busybox_root() {
 
 # gone PID...: every PID has exited (absent, or a zombie nobody reaped yet), waiting
 # at most 5 s: SIGKILL is asynchronous, and a pid namespace's init dies last.
-gone() {
-	for p in "$@"; do
-		i=0
-		while [ -e "/proc/$p" ] && [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$p/stat" 2>/dev/null)" != Z ]; do
-			i=$((i + 1)); [ $i -gt 500 ] && return 1
-			sleep 0.01
-		done
-	done
-	return 0
-}
+gone() { "$B/tests/helpers/hostside_waitgone" 5000 "$@"; }
