@@ -4,6 +4,7 @@
 # 1. Boot to exit, medians of N runs (default 20; one untimed warm-up each), timed by
 #    tests/helpers/hostside_bench (CLOCK_MONOTONIC from fork to waitpid, no shell around it):
 #      vnode boot -f      DISKS=( vda:0:IMG ), BRIDGES=( one bench bridge )   <- the ratio base
+#      vnode boot -f      the same root as a directory, one bridged veth (no disk)
 #      vnode boot -f      the same root as a directory, NETWORK=none (no disk, no network)
 #      systemd-nspawn     --boot --network-bridge, -D on the image loop-mounted here once
 #                         (nspawn --image needs udev, which this host has not; so nspawn does
@@ -19,8 +20,8 @@
 # 2. 100 overlay vnodes (env M) over one BASE directory whose rc returns at once (vinit stays
 #    up), one bridged veth each: boot-all -j 2 total, VmRSS of each monitor and vinit
 #    (/run/vnode/NAME.pid, NAME.state init=), median and max, then halt-all -j 2 total.
-#    Also their RssAnon, and Pss (smaps_rollup): VmRSS counts the shared libc pages of every
-#    monitor in full, Pss splits them among the 100.
+#    The monitor is then vnode-monitor, the static program vnode execs once a vnode is up.
+#    Also their RssAnon, and Pss (smaps_rollup), which splits shared pages among the 100.
 # Installs systemd-container and lxc with apt-get if missing; a peer that cannot run is
 # "n/a (reason)". Needs root. Exits 0 whether the targets are met or not.
 set -u
@@ -41,18 +42,19 @@ TAG=hb$$
 BR=$(printf '%.15s' "${TAG}br")
 ONE=${TAG}a      # the vnode of the boot table
 DIRV=${TAG}d     # the same root as a directory, no network
+DIRB=${TAG}b     # the same root as a directory, one bridged veth
 IMG=$W/img.ext4
 export VNODE_HOME=$W/home
 
 cleanup() {
 	trap '' INT TERM HUP
 	VNODE_HOME=$W/many "$VNODE" kill-all -j "$J" >/dev/null 2>&1
-	for n in "$ONE" "$DIRV"; do "$VNODE" kill "$n" >/dev/null 2>&1; done
+	for n in "$ONE" "$DIRV" "$DIRB"; do "$VNODE" kill "$n" >/dev/null 2>&1; done
 	command -v lxc-stop >/dev/null 2>&1 && lxc-stop -P "$W/lxcpath" -n "$TAG" -k >/dev/null 2>&1
 	mountpoint -q "$W/mnt" 2>/dev/null && umount "$W/mnt"
 	for l in $(losetup -j "$IMG" -O NAME -n 2>/dev/null); do losetup -d "$l"; done
 	ip link show "$BR" >/dev/null 2>&1 && ip link del "$BR"
-	for n in $(ls "$W/many" 2>/dev/null) "$ONE" "$DIRV"; do
+	for n in $(ls "$W/many" 2>/dev/null) "$ONE" "$DIRV" "$DIRB"; do
 		rm -f "/var/log/vnode/$n.log" "/var/log/vnode/$n.log.old"
 	done
 	rm -rf "$W"
@@ -83,10 +85,12 @@ stage "$W/stage" poweroff
 truncate -s 32M "$IMG" && mkfs.ext4 -q -F -d "$W/stage" "$IMG" || die "mkfs.ext4 -d failed"
 ip link add "$BR" type bridge && ip link set "$BR" up || die "cannot make bridge $BR"
 
-mkdir -p "$VNODE_HOME/$ONE" "$VNODE_HOME/$DIRV"
+mkdir -p "$VNODE_HOME/$ONE" "$VNODE_HOME/$DIRV" "$VNODE_HOME/$DIRB"
 printf 'DISKS=( vda:0:%s )\nBRIDGES=( %s: )\n' "$IMG" "$BR" >"$VNODE_HOME/$ONE/config"
 printf 'NETWORK=none\n' >"$VNODE_HOME/$DIRV/config"
+printf 'BRIDGES=( %s: )\n' "$BR" >"$VNODE_HOME/$DIRB/config"
 cp -a "$W/stage" "$VNODE_HOME/$DIRV/root"
+cp -a "$W/stage" "$VNODE_HOME/$DIRB/root"
 
 # ---- boot to exit --------------------------------------------------------------------
 # time_it KEY [-q] CMD...: "median min max" ms in $W/KEY, or the reason in $W/KEY.na;
@@ -102,6 +106,7 @@ time_it() {
 }
 time_it vnode "$VNODE" boot -f "$ONE"
 time_it vnode_q -q "$VNODE" boot -f "$ONE"
+time_it vnodedirb -q "$VNODE" boot -f "$DIRB"
 time_it vnodedir "$VNODE" boot -f "$DIRV"
 
 if [ -n "$apt_note" ] && ! command -v systemd-nspawn >/dev/null 2>&1; then
@@ -161,6 +166,7 @@ row() { # LABEL KEY
 }
 row "vnode boot -f, disk image, 1 bridged veth (base)" vnode
 row "  the same, settled" vnode_q
+row "vnode boot -f, root dir, 1 bridged veth, settled" vnodedirb
 row "vnode boot -f, root dir, NETWORK=none" vnodedir
 row "systemd-nspawn --boot --network-bridge (loop-mounted dir)" nspawn
 row "  the same, settled" nspawn-q

@@ -12,7 +12,7 @@ static const char usage[] =
 "  boot [-f] NAME...      boot; return once its init reports up (-f: stay attached)\n"
 "  halt NAME...           clean poweroff; SIGKILL after STOP_TIMEOUT (default 30 s)\n"
 "  kill NAME...           stop now and remove the vnode's writable state\n"
-"  reboot NAME            reboot\n"
+"  reboot NAME            reboot; return once it is up again\n"
 "  status NAME            state, pids, uptime, interfaces, root\n"
 "  list [--json]          every vnode under VNODE_HOME\n"
 "  exec NAME [CMD...]     run CMD (default /bin/sh) inside the vnode\n"
