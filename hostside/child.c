@@ -54,6 +54,9 @@ int child_main(struct vnode *v, struct child_pipes p)
 	bool vinit = init_is_vinit(v->init);
 	if (vinit ? dup2(p.ready, 3) < 0 : close(p.ready) < 0)
 		fail(p.err, "%s: ready pipe: %s", v->name, strerror(errno));
+	/* The init gets stdin, stdout, stderr and the ready fd; nothing of the monitor's. */
+	if (close_range(vinit ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		fail(p.err, "%s: close_range: %s", v->name, strerror(errno));
 	char *const argv[] = { (char *)v->init, vinit ? "--ready-fd" : NULL, "3", NULL };
 	char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			       "TERM=linux", "HOME=/", "container=vnode", NULL };

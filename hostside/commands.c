@@ -81,7 +81,8 @@ static int start_monitor(struct vnode *v, int lock)
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	errorf("%s", got ? msg : "the monitor died during boot (see the log)");
+	const char *why = strncmp(msg, "up\n", 3) == 0 ? msg + 3 : msg;  /* up, then lost */
+	errorf("%s", *why ? why : "the monitor died during boot (see the log)");
 	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EXIT_FAILED;
 }
 
@@ -189,6 +190,7 @@ static int reboot_wait(struct reboot_watch *w, const struct vnode *v, unsigned b
 		struct pollfd pfd[2] = { { w->ino, POLLIN, 0 }, { w->pidfd, POLLIN, 0 } };
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
 			errorf("%s: poll: %s", v->name, strerror(errno));
+			st.init = 0;
 			break;
 		}
 		if (pfd[1].revents) {
@@ -235,6 +237,12 @@ static int stop_monitored(struct vnode *v, const struct vnode_state *st, int how
 		return EXIT_FAILED;
 	}
 	wait_pid_gone(st->monitor, -1);
+	/* The monitor removes the writable state as the config says; without a readable
+	 * config (vnode_load has said why) it could only stop the vnode. */
+	if (how == 'k' && vnode_load(v, v->name)) {
+		errorf("%s: stopped, but its writable state was kept", v->name);
+		return EXIT_FAILED;
+	}
 	notef("%s: %s", v->name, how == 'k' ? "killed" : "halted");
 	return EXIT_OK;
 }
@@ -271,10 +279,9 @@ int cmd_stop(const char *name, int how)
 		return r;
 	runtime_read(&v, &st);
 	if (st.monitor)
-		return stop_monitored(&v, &st, how);
-	if ((r = vnode_load(&v, name)))
-		return r;
-	r = stop_unmonitored(&v, &st, how);
+		r = stop_monitored(&v, &st, how);
+	else if (!(r = vnode_load(&v, name)))
+		r = stop_unmonitored(&v, &st, how);
 	vnode_free(&v);
 	return r;
 }

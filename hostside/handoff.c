@@ -1,6 +1,7 @@
 /* The monitor's state as --key=value arguments (see handoff.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,14 +71,28 @@ int handoff_parse(int argc, char *const argv[], struct handoff *h, char *err, si
 	return 0;
 }
 
-static int keep_open(int fd)
+static int set_cloexec(int fd, bool on)
 {
-	return fd < 0 ? 0 : fcntl(fd, F_SETFD, 0);
+	return fd < 0 ? 0 : fcntl(fd, F_SETFD, on ? FD_CLOEXEC : 0);
+}
+
+static int all_cloexec(const struct handoff *h, bool on)
+{
+	if (set_cloexec(h->lock_fd, on) < 0 || set_cloexec(h->pidfd, on) < 0 ||
+	    set_cloexec(h->out_r, on) < 0 || set_cloexec(h->out_w, on) < 0 ||
+	    set_cloexec(h->log_fd, on) < 0)
+		return -1;
+	return 0;
+}
+
+int handoff_take(const struct handoff *h)
+{
+	return all_cloexec(h, true);
 }
 
 int handoff_exec(const struct handoff *h, const char *path, const char *arg0, const char *cmd)
 {
-	char buf[NFIELDS][4200];
+	char buf[NFIELDS][PATH_MAX + 16];
 	char *argv[NFIELDS + 3];
 	int n = 0;
 
@@ -89,20 +104,29 @@ int handoff_exec(const struct handoff *h, const char *path, const char *arg0, co
 		const char *s = fields[k].kind == STR ? *(const char *const *)p : NULL;
 		if (fields[k].kind == STR && !s)
 			continue;
+		int len;
 		if (fields[k].kind == STR)
-			snprintf(buf[k], sizeof(buf[k]), "--%s=%s", fields[k].key, s);
+			len = snprintf(buf[k], sizeof(buf[k]), "--%s=%s", fields[k].key, s);
 		else if (fields[k].kind == LL)
-			snprintf(buf[k], sizeof(buf[k]), "--%s=%lld", fields[k].key, *(const long long *)p);
+			len = snprintf(buf[k], sizeof(buf[k]), "--%s=%lld", fields[k].key,
+				       *(const long long *)p);
 		else if (fields[k].kind == UINT)
-			snprintf(buf[k], sizeof(buf[k]), "--%s=%u", fields[k].key, *(const unsigned *)p);
+			len = snprintf(buf[k], sizeof(buf[k]), "--%s=%u", fields[k].key,
+				       *(const unsigned *)p);
 		else
-			snprintf(buf[k], sizeof(buf[k]), "--%s=%d", fields[k].key, *(const int *)p);
+			len = snprintf(buf[k], sizeof(buf[k]), "--%s=%d", fields[k].key, *(const int *)p);
+		if (len < 0 || (size_t)len >= sizeof(buf[k])) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 		argv[n++] = buf[k];
 	}
 	argv[n] = NULL;
-	if (keep_open(h->lock_fd) < 0 || keep_open(h->pidfd) < 0 || keep_open(h->out_r) < 0 ||
-	    keep_open(h->out_w) < 0 || keep_open(h->log_fd) < 0)
+	if (all_cloexec(h, false) < 0)
 		return -1;
 	execv(path, argv);
+	int e = errno;  /* the exec failed: keep the fds from later children (hooks) again */
+	if (all_cloexec(h, true) == 0)
+		errno = e;
 	return -1;
 }

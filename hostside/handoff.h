@@ -30,6 +30,9 @@ struct handoff {
 void handoff_init(struct handoff *h);
 /* Parses --key=value arguments; 0, or -1 with the bad argument named in err. */
 int handoff_parse(int argc, char *const argv[], struct handoff *h, char *err, size_t errlen);
+/* Marks the handed-over fds close-on-exec again, so that no child (the vnode's init,
+ * a hook) inherits them. -1 with errno on failure. */
+int handoff_take(const struct handoff *h);
 /* Execs PATH with ARG0 [CMD] and the --key=value arguments, the handed-over fds kept open
  * across the exec. Returns only on failure, with errno set. */
 int handoff_exec(const struct handoff *h, const char *path, const char *arg0, const char *cmd);

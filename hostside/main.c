@@ -1,5 +1,6 @@
 /* vnode: boot, watch, halt, kill and reboot vnodes; also answers to the names of
  * the tools it replaces (pretend-boot, bootvnodes, vnodesetup). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 
 static const char usage[] =
 "usage: vnode [--home DIR] COMMAND [ARGS]\n"
-"  boot [-f] NAME...      boot; return once its init reports up (-f: stay attached)\n"
+"  boot NAME...           boot; return once its init reports up\n"
+"  boot -f NAME           boot and stay attached to its console until it ends\n"
 "  halt NAME...           clean poweroff; SIGKILL after STOP_TIMEOUT (default 30 s)\n"
 "  kill NAME...           stop now and remove the vnode's writable state\n"
 "  reboot NAME            reboot; return once it is up again\n"
@@ -68,6 +70,10 @@ static int resume(int argc, char **argv)
 	handoff_init(&h);
 	if (handoff_parse(argc, argv, &h, err, sizeof(err)) < 0 || !h.verb)
 		return bad_usage(h.verb ? err : "__resume wants --verb");
+	if (handoff_take(&h) < 0) {
+		errorf("%s: fcntl: %s", h.name, strerror(errno));
+		return EXIT_FAILED;
+	}
 	vnode_home = h.home;
 	return monitor_resume(&h);
 }
@@ -122,6 +128,8 @@ int main(int argc, char **argv)
 	char **rest = argv + i;
 	if (!strcmp(cmd, "boot")) {
 		bool fg = n > 0 && (!strcmp(rest[0], "-f") || !strcmp(rest[0], "--foreground"));
+		if (fg && n != 2)  /* the terminal stays with the one vnode until it ends */
+			return bad_usage("boot -f takes one NAME");
 		return each(n - fg, rest + fg, boot_one, fg);
 	}
 	if (!strcmp(cmd, "halt"))

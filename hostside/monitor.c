@@ -29,12 +29,17 @@ struct monitor {
 	char exe[PATH_MAX], monitor[PATH_MAX + 32];  /* this program; vnode-monitor */
 };
 
+/* Tells `vnode boot` "up\n" or why not; it reads until EOF. The pipe is close-on-exec,
+ * so "up\n" is left open for the exec of vnode-monitor to close, and a failure of that
+ * exec can still be told. */
 static void report(struct monitor *m, const char *msg)
 {
 	if (m->report_fd < 0)
 		return;
 	if (write(m->report_fd, msg, strlen(msg)) < 0)
 		errorf("%s: reporting to vnode boot: %s", m->v->name, strerror(errno));
+	if (strcmp(msg, "up\n") == 0)
+		return;
 	close(m->report_fd);
 	m->report_fd = -1;
 }
@@ -179,7 +184,10 @@ static int hand_over(struct monitor *m)
 	m->h.exe = m->exe;
 	fflush(NULL);
 	handoff_exec(&m->h, m->monitor, "vnode-monitor", NULL);
-	errorf("%s: exec %s: %s", m->v->name, m->monitor, strerror(errno));
+	char msg[PATH_MAX + 100];
+	snprintf(msg, sizeof(msg), "%s: exec %s: %s", m->v->name, m->monitor, strerror(errno));
+	errorf("%s", msg);
+	report(m, msg);
 	stop_child(m);
 	ended(m, EXIT_FAILED);
 	return EXIT_FAILED;
@@ -212,8 +220,9 @@ static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 	char pidline[32];
 	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), p[2];
 
-	if (block_signals() < 0) {
-		snprintf(msg, len, "%s: sigprocmask: %s", v->name, strerror(errno));
+	/* An ignored SIGCHLD (inherited) would have the kernel reap the init. */
+	if (block_signals() < 0 || signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
+		snprintf(msg, len, "%s: signals: %s", v->name, strerror(errno));
 		return -1;
 	}
 	if (find_monitor(m, msg, len) < 0)

@@ -216,6 +216,7 @@ int main(int argc, char **argv)
 		verr("PR_SET_CHILD_SUBREAPER: %s: orphans will not be reaped", strerror(errno));
 	if (v.pid1) {
 		boot_mount_all();
+		v.machine = machine_init();  /* now, while /proc is surely mounted */
 		v.ctlfd = initctl_open();
 	}
 	/* Point of no return: from here on vinit leaves only through stop_finish(). */

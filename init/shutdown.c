@@ -76,7 +76,7 @@ void stop_on_reaped(struct vinit *v, pid_t pid, int status)
 
 void stop_finish(struct vinit *v)
 {
-	if (v->pid1 && machine_init())
+	if (v->machine)
 		sync();
 	vlog("%s done in %lld ms (%s%u killed after the %u ms grace)",
 	     v->ending == ACT_NONE ? "stop" : action_name(v->ending), (now_us() - v->t_request) / 1000,

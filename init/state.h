@@ -17,6 +17,7 @@ enum phase {
 struct vinit {
 	struct opts o;
 	bool pid1;             /* PID 1 of some pid namespace (or of the machine) */
+	bool machine;          /* PID 1 of the initial pid namespace: sync before reboot(2) */
 	int sfd;               /* signalfd */
 	int ctlfd;             /* /run/initctl, or -1 */
 	pid_t rc_pid;          /* the boot script stage running now */

@@ -22,31 +22,44 @@ static int open_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* Cannot watch it: stop the vnode rather than orphan it; the next vnode command
+ * reclaims the runtime files. */
+static int give_up(struct watcher *w, const char *why)
+{
+	errorf("vnode-monitor: %s: %s", w->h.name ? w->h.name : "?", why);
+	if (w->h.pidfd >= 0 && syscall(SYS_pidfd_send_signal, w->h.pidfd, SIGKILL, NULL, 0) < 0)
+		errorf("vnode-monitor: SIGKILL to init %d: %s", (int)w->h.init, strerror(errno));
+	return EXIT_FAILED;
+}
+
 int main(int argc, char **argv)
 {
 	static struct watcher w;  /* static: zeroed, and off the small stack */
 	char err[300];
 
 	handoff_init(&w.h);
-	if (handoff_parse(argc - 1, argv + 1, &w.h, err, sizeof(err)) < 0 || w.h.pidfd < 0 ||
-	    w.h.init <= 0) {
-		errorf("vnode-monitor: %s (it is started by vnode boot, not by hand)",
-		       w.h.pidfd < 0 && w.h.name ? "no --pidfd or --init" : err);
+	if (handoff_parse(argc - 1, argv + 1, &w.h, err, sizeof(err)) < 0) {
+		errorf("vnode-monitor: %s (it is started by vnode boot, not by hand)", err);
+		return w.h.pidfd >= 0 ? give_up(&w, "bad arguments") : EXIT_USAGE;
+	}
+	if (w.h.pidfd < 0 || w.h.init <= 0) {
+		errorf("vnode-monitor: no --pidfd or --init (it is started by vnode boot, not by hand)");
 		return EXIT_USAGE;
 	}
 	vnode_home = w.h.home;
 	if (vnode_paths(&w.v, w.h.name))
-		return EXIT_USAGE;
+		return give_up(&w, "bad name");
+	/* An ignored SIGCHLD would survive the exec and have the kernel reap the init. */
+	if (handoff_take(&w.h) < 0 || signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		return give_up(&w, strerror(errno));
 	w.v.hook = w.h.hook;
 	w.v.stop_timeout = w.h.stop_timeout;
 	w.v.net.mode = w.h.netns ? VN_PRIVATE : VN_HOST;
 	snprintf(w.v.net.name, sizeof(w.v.net.name), "%s", w.h.netns ? w.h.netns : "");
 	w.st = (struct vnode_state){ .init = w.h.init, .started = w.h.started, .boots = w.h.boots };
+	snprintf(w.st.phase, sizeof(w.st.phase), "up");
 	w.deadline = -1;
-	if ((w.sfd = open_signals()) < 0) {  /* unwatchable: stop it rather than orphan it */
-		errorf("%s: signalfd: %s: killing the vnode", w.v.name, strerror(errno));
-		if (syscall(SYS_pidfd_send_signal, w.h.pidfd, SIGKILL, NULL, 0) < 0)
-			errorf("%s: SIGKILL to init %d: %s", w.v.name, (int)w.h.init, strerror(errno));
-	}
+	if ((w.sfd = open_signals()) < 0)
+		return give_up(&w, strerror(errno));
 	return watch_vnode(&w);
 }

@@ -50,8 +50,9 @@ static void on_signal(struct watcher *w, int sig)
 		w->killing = true;
 		set_phase(w, "killing");
 		send_init(w, SIGKILL);
-	} else if (sig == SIGUSR2) {  /* SIGINT from outside: vinit reboots */
-		w->rebooting = true;
+	} else if (sig == SIGUSR2 && !w->halting && !w->rebooting) {
+		w->rebooting = true;  /* SIGINT from outside: vinit reboots */
+		w->deadline = mono_ms() + (long long)w->v.stop_timeout * 1000;
 		set_phase(w, "rebooting");
 		send_init(w, SIGINT);
 	} else if ((sig == SIGTERM || sig == SIGHUP || sig == SIGINT) && !w->halting) {
@@ -90,8 +91,8 @@ static int watch(struct watcher *w)
 			return r < 0 ? 0 : status;
 		long long left = w->deadline < 0 ? -1 : w->deadline - mono_ms();
 		if (w->deadline >= 0 && left <= 0) {
-			errorf("%s: still running %u s after the halt request: killing it",
-			       w->v.name, w->v.stop_timeout);
+			errorf("%s: still running %u s after the %s request: killing it", w->v.name,
+			       w->v.stop_timeout, w->halting ? "halt" : "reboot");
 			send_init(w, SIGKILL);
 			w->deadline = -1;
 			continue;
@@ -129,13 +130,14 @@ static const char *ending(int status)
 	return "init died";
 }
 
-/* Waits out the back-off, still answering signals; false when told to stop. */
+/* Waits out the back-off, still answering signals: a reboot request cuts it short,
+ * a halt or kill ends it. False when told to stop. */
 static bool back_off(struct watcher *w, int ms)
 {
-	long long until = mono_ms() + ms;
-	while (!w->halting && !w->killing && mono_ms() < until) {
+	long long until = mono_ms() + ms, left;
+	while (!w->halting && !w->killing && !w->rebooting && (left = until - mono_ms()) > 0) {
 		struct pollfd pfd = { w->sfd, POLLIN, 0 };
-		if (poll(&pfd, 1, (int)(until - mono_ms())) > 0)
+		if (poll(&pfd, 1, (int)left) > 0)
 			read_signals(w);
 	}
 	return !w->halting && !w->killing;
@@ -150,7 +152,8 @@ static int next_delay(const struct watcher *w)
 	return !d ? BACKOFF_MIN_MS : d * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d * 2;
 }
 
-/* Back to the full launcher, which boots again or removes the writable state. */
+/* Back to the full launcher, which boots again or removes the writable state.
+ * Returns only if the exec failed. */
 static void resume(struct watcher *w, const char *verb)
 {
 	fflush(NULL);
@@ -166,18 +169,23 @@ int watch_vnode(struct watcher *w)
 {
 	char err[512];
 	int status = watch(w);
+	read_signals(w);  /* a request that came with the end still counts */
 	drain_output(w);
 	if (vn_teardown(&w->v.net, err, sizeof(err)) < 0)
 		errorf("%s", err);
 	notef("%s: %s", w->v.name, w->killing ? "killed" : ending(status));
-	bool reboot = WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP && !w->halting && !w->killing;
+	bool asked = WIFSIGNALED(status) && WTERMSIG(status) == SIGHUP;
+	bool reboot = (asked || w->rebooting) && !w->halting && !w->killing;
 	if (reboot) {
 		w->h.delay_ms = next_delay(w);
 		reboot = !w->h.delay_ms || back_off(w, w->h.delay_ms);
 	}
-	if (reboot || w->killing)
+	bool failed = false;
+	if (reboot || w->killing) {
 		resume(w, w->killing ? "kill" : "reboot");
+		failed = true;
+	}
 	runtime_remove(&w->v);
-	hook_run(&w->v, "down");
-	return EXIT_OK;
+	hook_run(&w->v, failed ? "failed" : "down");
+	return failed ? EXIT_FAILED : EXIT_OK;
 }

@@ -58,6 +58,7 @@ check monitor_is_the_static_watcher [ "$(cat /proc/"$mon"/comm)" = vnode-monitor
 	[ "$(sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/"$mon"/status)" -lt 512 ]
 "$V" exec a reboot
 check reboot_from_inside_boots_again [ "$(next_event)" = "a booting" ] && [ "$(next_event)" = "a up" ]
+check reboot_leaks_no_monitor_fd_into_vnode sh -c '! "$1" exec a ls -l /proc/1/fd /proc/self/fd | grep -q -e "a\.pid" -e "anon_inode:\[pidfd\]"' - "$V"
 
 "$V" halt a >/dev/null &
 haltpid=$!
@@ -91,13 +92,34 @@ check reboot_into_bad_config_nothing_left [ ! -e /run/vnode/a.pid ] && [ ! -e /r
 	[ ! -e /run/netns/a ] && [ -z "$(ip -o link show | grep ' a0[@:]')" ]
 cp "$T/a.config" "$VNODE_HOME/a/config"
 "$V" boot a >/dev/null
+"$V" exec a touch /kept2
+echo 'NETWORK=bogus' >>"$VNODE_HOME/a/config"
+"$V" kill a >"$T/out5" 2>&1
+check kill_with_bad_config_says_state_kept [ $? = 1 ] && grep -q "a: stopped, but its writable state was kept" "$T/out5"
+check kill_with_bad_config_stopped_it [ ! -e /run/vnode/a.pid ] && [ -e "$VNODE_HOME/a/root/kept2" ]
+cp "$T/a.config" "$VNODE_HOME/a/config"
+"$V" boot a >/dev/null
 rm "$VNODE_HOME/a/config"
 "$V" halt a >/dev/null
 check halt_needs_no_config_while_running [ $? = 0 ] && [ ! -e /run/vnode/a.pid ]
 cp "$T/a.config" "$VNODE_HOME/a/config"
 
+# An init that ignores SIGINT: the reboot request escalates to SIGKILL after STOP_TIMEOUT.
+new_vnode e 'INIT=/sbin/stubborn
+STOP_TIMEOUT=1'
+mkdir -p "$VNODE_HOME/e/root/sbin"
+printf '#!/bin/sh\ntrap "" INT\nexec sleep 100000\n' >"$VNODE_HOME/e/root/sbin/stubborn"
+chmod +x "$VNODE_HOME/e/root/sbin/stubborn"
+"$V" boot e >/dev/null
+"$V" reboot e >"$T/out6" 2>&1
+check reboot_of_stubborn_init_comes_back [ $? = 0 ] && sh -c '"$1" status e | grep -q "boot 2"' - "$V"
+check reboot_of_stubborn_init_logged grep -q "still running 1 s after the reboot request" /var/log/vnode/e.log
+"$V" kill e >/dev/null
+rm -rf "$VNODE_HOME/e"
+
 # --- crash safety ------------------------------------------------------------------------
 "$V" boot a >/dev/null
+"$V" reboot a >/dev/null  # and the monitor that dies is one that has been through a reboot
 mon=$(monitor_of a) init=$(init_of a)
 kill -9 "$mon" && gone "$mon"
 check sigkill_monitor_status_says_orphaned sh -c '"$1" status a | grep -q "state: *orphaned"' - "$V"
@@ -141,7 +163,7 @@ check concurrent_boots_one_wins [ "$(echo $r1 $r2 | tr ' ' '\n' | sort | tr '\n'
 # --- many at once -----------------------------------------------------------------------
 i=1
 while [ $i -le 20 ]; do new_vnode "m$i"; i=$((i + 1)); done
-"$V" boot-all -j 4 >"$T/all" 2>&1
+"$V" boot-all -j 4 >"$T/all" 2>&1 || cat "$T/all" >&2
 check boot_all_20_returns_0 [ $? = 0 ]
 check boot_all_20_all_up [ "$("$V" list | grep -c ' up ')" = 22 ] || [ "$("$V" list | grep -c ' up ')" = 20 ]
 "$V" halt-all -j 8 >/dev/null 2>&1
@@ -209,6 +231,7 @@ expect bad_no_root_source 2 "d/config: no root: set DISKS or BASE" "$V" boot d
 rm -rf "$VNODE_HOME/d"
 expect bad_monitor_by_hand 2 "vnode-monitor: bad monitor argument" "$B/vnode-monitor" --frob=1
 expect bad_not_root 2 "must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$V" boot a
+expect bad_boot_f_two_names 2 "boot -f takes one NAME" "$V" boot -f a b
 expect bad_unknown_command 2 "unknown command" "$V" frobnicate
 check bad_input_left_no_runtime_files [ ! -e /run/vnode/c.pid ] && [ ! -e /run/vnode/c.state ]
 finish
