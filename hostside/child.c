@@ -1,7 +1,7 @@
 /* The child that becomes the vnode's init. It is cloned with all its namespaces
  * at once and with every signal blocked, and stays so until exec: a stop sent at
  * any moment stays pending and vinit reads it (lxd #3791 lost such signals). It
- * waits for the monitor's go (the veths exist then), builds its root, sets its
+ * builds its root, waits for the monitor's go (the veths exist then), sets its
  * hostname and network, drops capabilities and execs INIT. Any failure is written
  * to the error pipe as one line; a successful exec closes that pipe silently. */
 #include <errno.h>
@@ -40,11 +40,13 @@ int child_main(struct vnode *v, struct child_pipes p)
 {
 	char err[1024], go;
 
+	/* The root first: it needs nothing from outside, so the loop device and the
+	 * mount overlap the monitor's veth work. Then wait for the veths. */
+	if (vm_build_root(&v->vm, err, sizeof(err)) < 0)
+		fail(p.err, "%s: %s", v->name, err);
 	if (read(p.go, &go, 1) != 1)
 		_exit(EXIT_FAILED);  /* the monitor gave up on us */
 	close(p.go);
-	if (vm_build_root(&v->vm, err, sizeof(err)) < 0)
-		fail(p.err, "%s: %s", v->name, err);
 	if (sethostname(v->hostname, strlen(v->hostname)) < 0)
 		fail(p.err, "%s: sethostname %s: %s", v->name, v->hostname, strerror(errno));
 	if (v->net.mode != VN_HOST && vn_setup_inside(&v->net, err, sizeof(err)) < 0)

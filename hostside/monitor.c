@@ -119,13 +119,16 @@ static int boot_once(struct monitor *m)
 	m->h.started = m->st.started = time(NULL);
 	set_phase(m, "booting");  /* recorded before the veths and the netns name exist */
 	int r = 0;
+	char why[1300];
 	if (v->net.mode != VN_HOST && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
 		r = EXIT_USAGE;
 	else if (write(go[1], "g", 1) != 1)
 		r = EXIT_FAILED, snprintf(msg, sizeof(msg), "%s: child vanished", v->name);
-	close(go[1]);
-	if (!r && wait_started(err[0], ready[0], msg, sizeof(msg)) < 0)
-		r = EXIT_USAGE;
+	close(go[1]);  /* without a go, the child ends */
+	/* The child builds its root meanwhile; its own failure says more than whatever
+	 * followed from it here. */
+	if (wait_started(err[0], ready[0], why, sizeof(why)) < 0)
+		r = EXIT_USAGE, snprintf(msg, sizeof(msg), "%s", why);
 	close(err[0]), close(ready[0]);
 	if (r) {
 		errorf("%s", msg);
