@@ -73,7 +73,8 @@ int child_main(struct vnode *v, struct child_pipes p) __attribute__((noreturn));
 /* hook.c */
 void hook_run(const struct vnode *v, const char *event);
 
-/* commands.c */
+/* commands.c, stop.c */
+int need_root(void);
 int cmd_boot(const char *name, bool foreground);
 int cmd_stop(const char *name, int how);   /* how: 'h' halt, 'k' kill, 'r' reboot */
 int cmd_status(const char *name);
