@@ -29,27 +29,24 @@ struct monitor {
 	char exe[PATH_MAX], monitor[PATH_MAX + 32];  /* this program; vnode-monitor */
 };
 
-/* Tells `vnode boot` "up\n" or why not; it reads until EOF. The pipe is close-on-exec,
- * so "up\n" is left open for the exec of vnode-monitor to close, and a failure of that
- * exec can still be told. */
-static void report(struct monitor *m, const char *msg)
+/* Tells `vnode boot` "up\n" or why not; it reads until EOF. With done false the pipe
+ * stays open: it is close-on-exec, so after "up\n" the exec of vnode-monitor closes it,
+ * and a failure of that exec can still be told. */
+static void tell(struct monitor *m, const char *msg, bool done)
 {
 	if (m->report_fd < 0)
 		return;
 	if (write(m->report_fd, msg, strlen(msg)) < 0)
 		errorf("%s: reporting to vnode boot: %s", m->v->name, strerror(errno));
-	if (strcmp(msg, "up\n") == 0)
+	if (!done)
 		return;
 	close(m->report_fd);
 	m->report_fd = -1;
 }
 
-static void set_phase(struct monitor *m, const char *phase)
+static void report(struct monitor *m, const char *msg)
 {
-	int r;
-	snprintf(m->st.phase, sizeof(m->st.phase), "%s", phase);
-	if ((r = runtime_write(m->v, &m->st)) < 0)
-		errorf("%s: writing %s: %s", m->v->name, m->v->statefile, strerror(-r));
+	tell(m, msg, true);
 }
 
 /* Reads the error pipe (EOF: exec happened) and then the ready pipe ("up", or EOF
@@ -117,7 +114,8 @@ static int boot_once(struct monitor *m)
 	m->h.pidfd = pidfd;
 	m->h.boots = ++m->st.boots;
 	m->h.started = m->st.started = time(NULL);
-	set_phase(m, "booting");  /* recorded before the veths and the netns name exist */
+	/* recorded before the veths and the netns name exist */
+	runtime_set_phase(m->v, &m->st, "booting");
 	int r = 0;
 	char why[1300];
 	if (v->net.mode != VN_HOST && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
@@ -136,15 +134,8 @@ static int boot_once(struct monitor *m)
 		stop_child(m);
 		return r;
 	}
-	set_phase(m, "up");
+	runtime_set_phase(m->v, &m->st, "up");
 	return 0;
-}
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Where vnode-monitor is: the libexec dir of an installed vnode, else (the build
@@ -181,7 +172,7 @@ static void ended(struct monitor *m, int r)
 /* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
 static int hand_over(struct monitor *m)
 {
-	report(m, "up\n");
+	tell(m, "up\n", false);
 	hook_run(m->v, "up");
 	m->h.up_ms = mono_ms();
 	m->h.exe = m->exe;

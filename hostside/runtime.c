@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "vnode.h"
 
@@ -120,6 +121,22 @@ int runtime_write(const struct vnode *v, const struct vnode_state *s)
 		return -e;
 	}
 	return 0;
+}
+
+/* Records a new phase (booting, up, halting, ...); a failure is reported, never fatal. */
+void runtime_set_phase(const struct vnode *v, struct vnode_state *s, const char *phase)
+{
+	int r;
+	snprintf(s->phase, sizeof(s->phase), "%s", phase);
+	if ((r = runtime_write(v, s)) < 0)
+		errorf("%s: writing %s: %s", v->name, v->statefile, strerror(-r));
+}
+
+long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void runtime_remove(const struct vnode *v)

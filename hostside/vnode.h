@@ -58,7 +58,9 @@ struct vnode_state {
 int runtime_read(const struct vnode *v, struct vnode_state *s);
 int runtime_write(const struct vnode *v, const struct vnode_state *s);
 int runtime_lock(const struct vnode *v);   /* fd, -EWOULDBLOCK when held, -errno */
+void runtime_set_phase(const struct vnode *v, struct vnode_state *s, const char *phase);
 void runtime_remove(const struct vnode *v);
+long long mono_ms(void);  /* CLOCK_MONOTONIC, ms */
 bool pid_alive(pid_t pid);
 
 /* monitor.c: boots the vnode, then execs vnode-monitor (hostside/monitor/) */

@@ -15,6 +15,7 @@ struct watcher {
 	int sfd;                   /* signalfd of the monitor's blocked signals */
 	bool halting, killing, rebooting;  /* what was asked from outside */
 	long long deadline;        /* CLOCK_MONOTONIC ms of the SIGKILL after a halt, or -1 */
+	unsigned lost_log, lost_terminal;  /* boot -f: console reads not fully copied */
 };
 
 /* watch.c: sleeps until the init ends, then cleans up, or execs `vnode __resume` for a

@@ -14,7 +14,6 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "monitor.h"
 
@@ -22,19 +21,9 @@
 #define BACKOFF_MAX_MS 30000
 #define CRASH_LOOP_S 10  /* a vnode that reboots sooner than this is backed off */
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void set_phase(struct watcher *w, const char *phase)
 {
-	int r;
-	snprintf(w->st.phase, sizeof(w->st.phase), "%s", phase);
-	if ((r = runtime_write(&w->v, &w->st)) < 0)
-		errorf("%s: writing %s: %s", w->v.name, w->v.statefile, strerror(-r));
+	runtime_set_phase(&w->v, &w->st, phase);
 }
 
 static void send_init(struct watcher *w, int sig)
@@ -71,13 +60,17 @@ static void read_signals(struct watcher *w)
 		on_signal(w, (int)si.ssi_signo);
 }
 
-/* boot -f: the console to the log and the terminal. Returns what it read. */
+/* boot -f: the console to the log and the terminal. A full disk or a closed terminal
+ * must not stop the vnode: what could not be written is counted, and said at the end.
+ * Returns what it read. */
 static ssize_t copy_output(struct watcher *w)
 {
 	char buf[4096];
 	ssize_t n = read(w->h.out_r, buf, sizeof(buf));
-	if (n > 0 && (write(w->h.log_fd, buf, (size_t)n) < 0 || write(1, buf, (size_t)n) < 0))
-		return n;  /* a full disk or a closed terminal must not stop the vnode */
+	if (n > 0 && write(w->h.log_fd, buf, (size_t)n) != n)
+		w->lost_log++;
+	if (n > 0 && write(1, buf, (size_t)n) != n)
+		w->lost_terminal++;
 	return n;
 }
 
@@ -171,6 +164,9 @@ int watch_vnode(struct watcher *w)
 	int status = watch(w);
 	read_signals(w);  /* a request that came with the end still counts */
 	drain_output(w);
+	if (w->lost_log || w->lost_terminal)
+		errorf("%s: console output lost: %u reads not fully written to %s, %u to the terminal",
+		       w->v.name, w->lost_log, w->v.logfile, w->lost_terminal);
 	if (vn_teardown(&w->v.net, err, sizeof(err)) < 0)
 		errorf("%s", err);
 	notef("%s: %s", w->v.name, w->killing ? "killed" : ending(status));
