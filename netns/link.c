@@ -1,6 +1,8 @@
 /* Links by name over rtnetlink: look up, delete, bring up. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
@@ -81,6 +83,26 @@ int vn_link_del(struct vn_nl *nl, const char *ifname)
 	int r = vn_nl_request(nl, link_msg(buf, RTM_DELLINK, 0, ifname, &ifm), NULL, NULL);
 
 	return r == -ENODEV ? 0 : r;
+}
+
+int vn_link_retire(struct vn_nl *nl, int index)
+{
+	char buf[256], name[IFNAMSIZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, NULL, &ifm);
+	int r;
+
+	/* Down and off its bridge first: older kernels refuse to rename an interface that is
+	 * up, and a port left on the bridge would share the new veth's MAC there. */
+	ifm->ifi_index = index;
+	ifm->ifi_change = IFF_UP;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, 0);
+	if ((r = vn_nl_request(nl, nlh, NULL, NULL)) < 0)
+		return r;
+	snprintf(name, sizeof(name), "vnold%d", index);
+	nlh = link_msg(buf, RTM_NEWLINK, 0, name, &ifm);
+	ifm->ifi_index = index;
+	return vn_nl_request(nl, nlh, NULL, NULL);
 }
 
 int vn_link_up(struct vn_nl *nl, const char *ifname)

@@ -31,6 +31,9 @@ struct vn_link {
 int vn_link_get(struct vn_nl *nl, const char *ifname, struct vn_link *out);
 /* Deletes by name; already gone (ENODEV) counts as success. */
 int vn_link_del(struct vn_nl *nl, const char *ifname);
+/* Frees a leftover's name at once: takes interface index down, off its bridge, and
+ * renames it vnoldINDEX. 0 or -errno (-ENODEV: gone meanwhile). */
+int vn_link_retire(struct vn_nl *nl, int index);
 /* Sets IFF_UP, by name. */
 int vn_link_up(struct vn_nl *nl, const char *ifname);
 /* One RTM_NEWLINK: the veth pair of cable cb, peer in the netns of pid, both up. */
