@@ -19,9 +19,9 @@ static int create_cable(struct vn_nl *nl, const struct vn_config *c, unsigned i,
 	struct vn_link l;
 	int r;
 
-	for (int t = 0; t < RECLAIM_TRIES; t++) {
+	for (int t = 0;; t++) {
 		r = vn_veth_create(nl, cb, child);
-		if (r != -EEXIST)
+		if (r != -EEXIST || t == RECLAIM_TRIES)
 			break;
 		r = vn_link_get(nl, cb->host_if, &l);
 		if (r == -ENODEV)
@@ -34,12 +34,13 @@ static int create_cable(struct vn_nl *nl, const struct vn_config *c, unsigned i,
 				      "%s: host interface name %s (BRIDGES entry %u) is taken by another interface",
 				      c->name, cb->host_if, i);
 		r = vn_link_retire(nl, l.index);
-		if (r < 0 && r != -ENODEV)
+		if (r == -ENODEV)
+			continue; /* the kernel deleted it meanwhile */
+		if (r < 0)
 			r = vn_link_del(nl, cb->host_if);
 		if (r < 0)
 			return vn_err(err, errlen, r, "%s: deleting leftover %s: %s%s", c->name,
 				      cb->host_if, strerror(-r), vn_nl_why(nl, why, sizeof(why)));
-		r = -EEXIST;
 	}
 	if (r == -ENODEV && cb->bridge[0])
 		return vn_err(err, errlen, r,

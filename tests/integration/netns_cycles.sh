@@ -19,7 +19,7 @@ at_exit "rm -f /run/netns/$N; ip link del ${N}0 2>/dev/null; ip link del ${N}1 2
 base=$(cat /sys/class/net/"$BR"/ifindex)
 ours_retired() {
 	for f in /sys/class/net/vnold*; do
-		[ -e "$f" ] && [ "$(cat "$f/ifindex")" -gt "$base" ] && echo "${f##*/}"
+		i=$(cat "$f/ifindex" 2>/dev/null) && [ "$i" -gt "$base" ] && echo "${f##*/}"
 	done
 }
 
