@@ -7,6 +7,15 @@
 
 #include "vnet_int.h"
 
+/* The one queue each way a veth gets by default, asked for outright: left to the kernel it
+ * allocates one per CPU and cuts the registered end back to one, which waits for an RCU
+ * grace period. */
+static void one_queue_each_way(struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
+}
+
 int vn_veth_create(struct vn_nl *nl, const struct vn_cable *cb, pid_t pid)
 {
 	char buf[512];
@@ -22,6 +31,7 @@ int vn_veth_create(struct vn_nl *nl, const struct vn_cable *cb, pid_t pid)
 	ifm->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, cb->host_if);
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, cb->host_mac);
+	one_queue_each_way(nlh);
 	if (cb->bridge[0]) {
 		unsigned idx = if_nametoindex(cb->bridge);
 
@@ -40,6 +50,7 @@ int vn_veth_create(struct vn_nl *nl, const struct vn_cable *cb, pid_t pid)
 	peer->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, cb->peer_if);
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, cb->mac);
+	one_queue_each_way(nlh);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)pid);
 	mnl_attr_nest_end(nlh, peerattr);
 	mnl_attr_nest_end(nlh, data);
