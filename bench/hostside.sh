@@ -14,6 +14,8 @@
 #    Each bridged one twice: back to back, and "settled": each run starts once the bridge has
 #    no ports left (hostside_bench -q, untimed), i.e. after the kernel's asynchronous teardown
 #    of the previous run's network namespace, which otherwise overlaps the next run.
+#    Then where those boots wait: bench/lib/offcpu.sh sums the time each process of the boot
+#    spends blocked (state D) by kernel call path, from the sched_switch tracepoint.
 #    IMG is a bare ext4 file system (partition 0) made with mkfs.ext4 -d from a root staged by
 #    images/mkimage.sh --dir --no-service, whose /etc/rc is just `poweroff` and which has no
 #    /etc/rc.shutdown; every launcher starts the same /sbin/vinit from it.
@@ -173,6 +175,8 @@ row "  the same, settled" nspawn-q
 row "lxc-start -F, rootfs loop:IMG, veth + bridge" lxc
 row "  the same, settled" lxc-q
 row "unshare --fork --pid --mount-proc chroot DIR vinit" unshare
+printf '\nhostside bench: where vnode boot -f of the image waits, off CPU in the kernel, %s runs\n' "$N"
+sh bench/lib/offcpu.sh "$N" 8 "$VNODE" boot -f "$ONE"
 
 # ---- many vnodes -----------------------------------------------------------------------
 export VNODE_HOME=$W/many
