@@ -1,4 +1,4 @@
-/* Links by name over rtnetlink: look up, delete, bring up. */
+/* Links over rtnetlink: look up, delete, retire (rename out of the way), bring up. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
