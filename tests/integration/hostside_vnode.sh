@@ -1,6 +1,7 @@
 #!/bin/sh
 # The vnode launcher end to end: boot, status, exec, halt, kill, reboot from both
-# sides, concurrent boots, a SIGKILLed monitor, boot-all/halt-all of 20, bad input.
+# sides, 100 back-to-back boots of an image, concurrent boots, a SIGKILLed monitor,
+# boot-all/halt-all of 20, bad input.
 . "$(dirname "$0")/lib.sh"
 export VNODE_HOME=$T/home
 V=$B/vnode
