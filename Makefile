@@ -94,7 +94,7 @@ define testprog
 $(B)/tests/$(1)/test_$(2)_%: tests/$(1)/test_$(2)_%.c $(3)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) $$(EXTRA_CFLAGS) $$(TINC) $$< $(3) -lcmocka $$(HOSTLIBS) -o $$@
-$(B)/tests/helpers/$(2)_%: tests/helpers/$(2)_%.c $(3)
+$(B)/tests/helpers/$(2)_%: tests/helpers/$(2)_%.c $(3) tests/helpers/bench_time.h
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) $$(EXTRA_CFLAGS) $$(TINC) $$< $(3) $$(HOSTLIBS) -o $$@
 endef

@@ -31,21 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_time.h"
+
 #define MAX_RUNS 10000
 #define SETTLE_MAX_MS 2000
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* Runs argv once; returns its wait status, or -1 if it could not be started. */
 static int run_once(char **argv, int in, int out)
@@ -97,11 +86,11 @@ static int wait_bridge_empty(const char *bridge)
 			close(fd);
 		return -1;
 	}
-	double deadline = now_ms() + SETTLE_MAX_MS;
+	double deadline = bench_now_ms() + SETTLE_MAX_MS;
 	int n;
 	char buf[8192];
 	while ((n = bridge_ports(bridge)) > 0) {
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - bench_now_ms());
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int r = left > 0 ? poll(&p, 1, left) : 0;
 		if (r < 0 && errno == EINTR)
@@ -156,9 +145,9 @@ int main(int argc, char **argv)
 	for (int i = -warm; i < runs; i++) {
 		if (settle && wait_bridge_empty(settle) < 0)
 			return 1;
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		int st = run_once(cmd, in, out);
-		double t = now_ms() - t0;
+		double t = bench_now_ms() - t0;
 		if (st != 0 && !(sigint_ok && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT)) {
 			if (st > 0)
 				fprintf(stderr, "hostside_bench: %s: run %d: %s %d\n", cmd[0], i + warm + 1,
@@ -169,7 +158,7 @@ int main(int argc, char **argv)
 		if (i >= 0)
 			ms[i] = t;
 	}
-	qsort(ms, runs, sizeof(ms[0]), cmp_double);
+	qsort(ms, runs, sizeof(ms[0]), bench_cmp_double);
 	printf("%.2f %.2f %.2f\n", ms[(runs - 1) / 2], ms[0], ms[runs - 1]);
 	return 0;
 }

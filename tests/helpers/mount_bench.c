@@ -24,25 +24,15 @@
 
 #include "vmerr.h"
 #include "vmount.h"
+#include "bench_time.h"
 
 #define MAXN 1000
 
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+static double now_us(void) { return bench_now_ms() * 1e3; }
 
 static void report(const char *name, double *v, int n)
 {
-	qsort(v, n, sizeof(*v), cmp);
+	qsort(v, n, sizeof(*v), bench_cmp_double);
 	printf("%s %.1f\n", name, n ? v[n / 2] : -1.0);
 }
 

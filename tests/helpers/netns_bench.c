@@ -15,27 +15,13 @@
 #include <unistd.h>
 
 #include "vnet_int.h"
+#include "bench_time.h"
 
 extern char **environ;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -122,19 +108,19 @@ static void batch(const char *bridge, double *dying, double *explicit_del)
 		ev = mnl_socket_open(NETLINK_ROUTE);
 		if (!ev || mnl_socket_bind(ev, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0 || vn_nl_open(&nl) < 0)
 			die("netlink", strerror(errno));
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		if (round == 0) {
 			for (int j = 0; j < BATCH; j++)
 				kill(pid[j], SIGKILL);
 			while (left(c, BATCH))
 				if (mnl_socket_recvfrom(ev, buf, sizeof(buf)) < 0 && errno != ENOBUFS)
 					die("events", strerror(errno));
-			*dying = now_ms() - t0;
+			*dying = bench_now_ms() - t0;
 		} else {
 			for (int j = 0; j < BATCH; j++)
 				if (vn_link_del(&nl, c[j].cables[0].host_if) < 0)
 					die("delete", c[j].cables[0].host_if);
-			*explicit_del = now_ms() - t0;
+			*explicit_del = bench_now_ms() - t0;
 			for (int j = 0; j < BATCH; j++)
 				kill(pid[j], SIGKILL);
 		}
@@ -190,24 +176,24 @@ int main(int argc, char **argv)
 		die("netns sockets", strerror(errno));
 
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_ms(), t1, t2;
+		double t0 = bench_now_ms(), t1, t2;
 
 		if (vn_setup_host(&c, pid, err, sizeof(err)) < 0)
 			die("vn_setup_host", err);
-		t1 = now_ms();
+		t1 = bench_now_ms();
 		if (vn_link_up(&inside, "eth0") < 0)
 			die("eth0 up", "failed");
-		t2 = now_ms();
+		t2 = bench_now_ms();
 		lib_h[i] = t1 - t0;
 		lib_c[i] = t2 - t0;
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (vn_teardown(&c, err, sizeof(err)) < 0)
 			die("vn_teardown", err);
-		lib_t[i] = now_ms() - t0;
-		t0 = now_ms();
+		lib_t[i] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		if (vn_link_del(&host, c.cables[0].host_if) < 0)
 			die("delete", c.cables[0].host_if);
-		lib_d[i] = now_ms() - t0;
+		lib_d[i] = bench_now_ms() - t0;
 	}
 
 	/* The same cable with iproute2, as the peers' scripts make it. */
@@ -220,7 +206,7 @@ int main(int argc, char **argv)
 		 c.cables[0].host_mac[1], c.cables[0].host_mac[2], c.cables[0].host_mac[3],
 		 c.cables[0].host_mac[4], c.cables[0].host_mac[5]);
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 
 		snprintf(cmd, sizeof(cmd), "ip link add %s address %s type veth peer name eth0 address %s netns %d",
 			 c.cables[0].host_if, hmac, mac, (int)pid);
@@ -229,11 +215,11 @@ int main(int argc, char **argv)
 		run(cmd);
 		snprintf(cmd, sizeof(cmd), "ip -n %s link set dev eth0 up", name);
 		run(cmd);
-		ip_c[i] = now_ms() - t0;
-		t0 = now_ms();
+		ip_c[i] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
 		snprintf(cmd, sizeof(cmd), "ip link del %s", c.cables[0].host_if);
 		run(cmd);
-		ip_d[i] = now_ms() - t0;
+		ip_d[i] = bench_now_ms() - t0;
 	}
 	(void)vn_nsname_remove(name, err, sizeof(err));
 	vn_nl_close(&inside);

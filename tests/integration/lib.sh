@@ -42,3 +42,10 @@ make_busybox_root() {
 # gone PID...: every PID has exited (absent, or a zombie nobody reaped yet), waiting
 # at most 5 s: SIGKILL is asynchronous, and a pid namespace's init dies last.
 gone() { "$B/tests/helpers/hostside_waitgone" 5000 "$@"; }
+# retired_since INDEX: the leftover veths a boot renamed vnoldINDEX out of the way, among the
+# interfaces made after INDEX (the caller's own bridge, say): this test's, not another's.
+retired_since() {
+	for f in /sys/class/net/vnold*; do
+		idx=$(cat "$f/ifindex" 2>/dev/null) && [ "$idx" -gt "$1" ] && echo "${f##*/}"
+	done
+}

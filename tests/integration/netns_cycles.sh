@@ -14,14 +14,7 @@ at_exit "ip link del $BR 2>/dev/null"
 ip link set "$BR" up
 at_exit "rm -f /run/netns/$N; ip link del ${N}0 2>/dev/null; ip link del ${N}1 2>/dev/null"
 
-# Interfaces made from now on have higher indexes: the reclaimed leftovers renamed vnoldINDEX
-# among them are this test's.
 base=$(cat /sys/class/net/"$BR"/ifindex)
-ours_retired() {
-	for f in /sys/class/net/vnold*; do
-		i=$(cat "$f/ifindex" 2>/dev/null) && [ "$i" -gt "$base" ] && echo "${f##*/}"
-	done
-}
 
 # Separate launcher processes, as `vnode` would be run.
 ok=0 i=0
@@ -39,6 +32,6 @@ check no_file_exists_error sh -c "! grep -q 'File exists' $T/err"
 check all_25_in_process_two_cable_cycles_succeed "$RUN" -n "$N" -r 25 -b "$BR:" -b ":" -- true
 check netns_name_removed [ ! -L "/run/netns/$N" ]
 # shellcheck disable=SC2046 # one word per interface name
-check nothing_remains_once_kernel_finished "$GONE" 5000 "${N}0" "${N}1" $(ours_retired)
+check nothing_remains_once_kernel_finished "$GONE" 5000 "${N}0" "${N}1" $(retired_since "$base")
 [ -s "$T/err" ] && sed 's/^/  stderr: /' "$T/err" | head -5
 finish
