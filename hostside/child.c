@@ -5,6 +5,7 @@
  * hostname and network, drops capabilities and execs INIT. Any failure is written
  * to the error pipe as one line; a successful exec closes that pipe silently. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,15 +37,54 @@ static bool init_is_vinit(const char *init)
 	return base && strcmp(base + 1, "vinit") == 0;
 }
 
+/* The disks beyond the root, on fds first..first+n-1 for the init, which holds them
+ * for the vnode's life: an autoclear loop device with no opener is released, and a
+ * released one is the next attach's, so a node in this vnode could then reach another
+ * vnode's disk. The monitor holds them too (sent over the go socket), so they outlast
+ * the init's own exit until no process of the vnode is left. */
+static int place_held(const struct vm_held *h, int first, char *err, size_t errlen)
+{
+	int tmp[VM_MAX_DISKS];
+
+	for (unsigned i = 0; i < h->n; i++)  /* out of the way of the targets first */
+		if ((tmp[i] = fcntl(h->fd[i], F_DUPFD_CLOEXEC, first + VM_MAX_DISKS)) < 0)
+			return snprintf(err, errlen, "disk fd: %s", strerror(errno)), -1;
+	for (unsigned i = 0; i < h->n; i++)
+		if (dup2(tmp[i], first + (int)i) < 0)  /* dup2: not close-on-exec */
+			return snprintf(err, errlen, "disk fd: %s", strerror(errno)), -1;
+	return 0;
+}
+
+/* INIT [--ready-fd 3] [--hold-fd N]... into argv (vinit), or INIT alone. */
+static void init_argv(const char *init, bool vinit, unsigned nheld, int first,
+		      char num[][12], char **argv)
+{
+	int n = 0;
+	argv[n++] = (char *)init;
+	if (vinit) {
+		argv[n++] = "--ready-fd";
+		argv[n++] = "3";
+		for (unsigned i = 0; i < nheld; i++) {
+			snprintf(num[i], 12, "%d", first + (int)i);
+			argv[n++] = "--hold-fd";
+			argv[n++] = num[i];
+		}
+	}
+	argv[n] = NULL;
+}
+
 int child_main(struct vnode *v, struct child_pipes p)
 {
-	char err[1024], go;
+	char err[1024], go, num[VM_MAX_DISKS][12], *argv[4 + 2 * VM_MAX_DISKS];
+	struct vm_held held;
 
 	/* The root first: it needs nothing from outside, so the loop device and the
 	 * mount overlap the monitor's veth work. Then wait for the veths. */
-	if (vm_build_root(&v->vm, err, sizeof(err)) < 0)
+	if (vm_build_root(&v->vm, &held, err, sizeof(err)) < 0)
 		fail(p.err, "%s: %s", v->name, err);
-	if (read(p.go, &go, 1) != 1)
+	if (held.note[0])
+		errorf("%s: %s", v->name, held.note);
+	if (fdpass_send(p.go, 'b', held.fd, held.n) < 0 || read(p.go, &go, 1) != 1)
 		_exit(EXIT_FAILED);  /* the monitor gave up on us */
 	close(p.go);
 	if (sethostname(v->hostname, strlen(v->hostname)) < 0)
@@ -56,10 +96,18 @@ int child_main(struct vnode *v, struct child_pipes p)
 	bool vinit = init_is_vinit(v->init);
 	if (vinit ? dup2(p.ready, 3) < 0 : close(p.ready) < 0)
 		fail(p.err, "%s: ready pipe: %s", v->name, strerror(errno));
-	/* The init gets stdin, stdout, stderr and the ready fd; nothing of the monitor's. */
-	if (close_range(vinit ? 4 : 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+	int first = vinit ? 4 : 3;
+	/* the error pipe out of the range the disks are placed on */
+	int efd = fcntl(p.err, F_DUPFD_CLOEXEC, first + VM_MAX_DISKS);
+	if (efd < 0)
+		fail(p.err, "%s: error pipe: %s", v->name, strerror(errno));
+	p.err = efd;
+	if (place_held(&held, first, err, sizeof(err)) < 0)
+		fail(p.err, "%s: %s", v->name, err);
+	/* The init gets stdin, stdout, stderr, the ready fd and the disks; nothing else. */
+	if (close_range((unsigned)first + held.n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		fail(p.err, "%s: close_range: %s", v->name, strerror(errno));
-	char *const argv[] = { (char *)v->init, vinit ? "--ready-fd" : NULL, "3", NULL };
+	init_argv(v->init, vinit, held.n, first, num, argv);
 	char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			       "TERM=linux", "HOME=/", "container=vnode", NULL };
 	execve(v->init, argv, envp);

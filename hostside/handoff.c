@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "handoff.h"
 
-enum kind { STR, INT, UINT, LL };
+enum kind { STR, INT, UINT, LL, FDS };
 
 struct field {
 	const char *key;
@@ -24,6 +24,7 @@ static const struct field fields[] = {
 	F("out-w", INT, out_w),     F("log-fd", INT, log_fd),   F("init", INT, init),
 	F("boots", UINT, boots),    F("stop-timeout", UINT, stop_timeout),
 	F("started", LL, started),  F("up-ms", LL, up_ms),      F("delay-ms", INT, delay_ms),
+	F("disk-fds", FDS, disk_fd),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -33,9 +34,35 @@ void handoff_init(struct handoff *h)
 	h->lock_fd = h->pidfd = h->out_r = h->out_w = h->log_fd = -1;
 }
 
+/* "5,6,7" into h->disk_fd; the only FDS field. */
+static int set_fds(struct handoff *h, const char *val)
+{
+	char *end;
+	h->ndisk_fd = 0;
+	for (const char *p = val; *p; p = end + (*end == ',')) {
+		errno = 0;
+		long n = strtol(p, &end, 10);
+		if (errno || end == p || n < 0 || n > INT_MAX || (*end && *end != ',') ||
+		    h->ndisk_fd >= HANDOFF_MAX_FDS)
+			return -1;
+		h->disk_fd[h->ndisk_fd++] = (int)n;
+	}
+	return 0;
+}
+
+static int format_fds(const struct handoff *h, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "--disk-fds=");
+	for (unsigned i = 0; i < h->ndisk_fd && n > 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%s%d", i ? "," : "", h->disk_fd[i]);
+	return n;
+}
+
 static int set_field(struct handoff *h, const struct field *f, const char *val)
 {
 	char *p = (char *)h + f->off, *end;
+	if (f->kind == FDS)
+		return set_fds(h, val);
 	errno = 0;
 	long long n = f->kind == STR ? 0 : strtoll(val, &end, 10);
 	if (f->kind != STR && (errno || end == val || *end || n < (f->kind == INT ? -1 : 0)))
@@ -45,6 +72,7 @@ static int set_field(struct handoff *h, const struct field *f, const char *val)
 	case INT: *(int *)p = (int)n; break;
 	case UINT: *(unsigned *)p = (unsigned)n; break;
 	case LL: *(long long *)p = n; break;
+	case FDS: break;
 	}
 	return 0;
 }
@@ -82,7 +110,17 @@ static int all_cloexec(const struct handoff *h, bool on)
 	    set_cloexec(h->out_r, on) < 0 || set_cloexec(h->out_w, on) < 0 ||
 	    set_cloexec(h->log_fd, on) < 0)
 		return -1;
+	for (unsigned i = 0; i < h->ndisk_fd; i++)
+		if (set_cloexec(h->disk_fd[i], on) < 0)
+			return -1;
 	return 0;
+}
+
+void handoff_release_disks(struct handoff *h)
+{
+	for (unsigned i = 0; i < h->ndisk_fd; i++)
+		close(h->disk_fd[i]);
+	h->ndisk_fd = 0;
 }
 
 int handoff_take(const struct handoff *h)
@@ -102,10 +140,12 @@ int handoff_exec(const struct handoff *h, const char *path, const char *arg0, co
 	for (size_t k = 0; k < NFIELDS; k++) {
 		const char *p = (const char *)h + fields[k].off;
 		const char *s = fields[k].kind == STR ? *(const char *const *)p : NULL;
-		if (fields[k].kind == STR && !s)
+		if ((fields[k].kind == STR && !s) || (fields[k].kind == FDS && !h->ndisk_fd))
 			continue;
 		int len;
-		if (fields[k].kind == STR)
+		if (fields[k].kind == FDS)
+			len = format_fds(h, buf[k], sizeof(buf[k]));
+		else if (fields[k].kind == STR)
 			len = snprintf(buf[k], sizeof(buf[k]), "--%s=%s", fields[k].key, s);
 		else if (fields[k].kind == LL)
 			len = snprintf(buf[k], sizeof(buf[k]), "--%s=%lld", fields[k].key,

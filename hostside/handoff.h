@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#define HANDOFF_MAX_FDS 16
+
 struct handoff {
 	const char *name, *home;
 	const char *exe;        /* the vnode launcher, for __resume */
@@ -20,6 +22,10 @@ struct handoff {
 	int lock_fd;            /* NAME.pid, flock()ed */
 	int pidfd;              /* the init's, monitor only */
 	int out_r, out_w, log_fd;  /* boot -f: the console pipe and the log; -1 otherwise */
+	/* The loop devices of DISKS beyond the root. The monitor holds them open until the
+	 * init is reaped, when no process of the vnode is left to reach them (see child.c). */
+	int disk_fd[HANDOFF_MAX_FDS];
+	unsigned ndisk_fd;
 	pid_t init;
 	unsigned boots, stop_timeout;
 	long long started;      /* CLOCK_REALTIME seconds of the last boot */
@@ -30,6 +36,8 @@ struct handoff {
 void handoff_init(struct handoff *h);
 /* Parses --key=value arguments; 0, or -1 with the bad argument named in err. */
 int handoff_parse(int argc, char *const argv[], struct handoff *h, char *err, size_t errlen);
+/* Closes the disk fds (the vnode is gone). */
+void handoff_release_disks(struct handoff *h);
 /* Marks the handed-over fds close-on-exec again, so that no child (the vnode's init,
  * a hook) inherits them. -1 with errno on failure. */
 int handoff_take(const struct handoff *h);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -83,6 +84,21 @@ static void stop_child(struct monitor *m)
 		;
 	close(m->h.pidfd);
 	m->h.pidfd = -1;
+	handoff_release_disks(&m->h);
+}
+
+/* The child's 'b': its root is built, and the disks it attached come along, for the
+ * monitor to hold (see child.c). A child that failed sends nothing; its error pipe
+ * says why. */
+static int take_disks(struct monitor *m, int sock, char *msg, size_t len)
+{
+	char tag = 0;
+	int r = fdpass_recv(sock, &tag, m->h.disk_fd, HANDOFF_MAX_FDS, &m->h.ndisk_fd);
+	if (r == 0 && tag == 'b')
+		return 0;
+	snprintf(msg, len, "%s: child vanished%s%s", m->v->name, r ? ": " : "",
+		 r ? strerror(-r) : "");
+	return -1;
 }
 
 /* One boot: clone, network from outside, go, wait for exec and "up". Returns 0 or
@@ -93,7 +109,8 @@ static int boot_once(struct monitor *m)
 	int go[2], err[2], ready[2], pidfd = -1;
 	char msg[1300];
 
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0 ||
+	    pipe2(err, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
 		snprintf(msg, sizeof(msg), "%s: pipe: %s", v->name, strerror(errno));
 		return report(m, msg), errorf("%s", msg), EXIT_FAILED;
 	}
@@ -105,6 +122,7 @@ static int boot_once(struct monitor *m)
 		child_main(v, (struct child_pipes){ go[0], err[1], ready[1] });
 	}
 	close(go[0]), close(err[1]), close(ready[1]);
+	vm_release(&v->vm);  /* the child has the checked images now */
 	if (pid < 0) {
 		snprintf(msg, sizeof(msg), "%s: clone: %s", v->name, strerror(errno));
 		close(go[1]), close(err[0]), close(ready[0]);
@@ -120,6 +138,8 @@ static int boot_once(struct monitor *m)
 	char why[1300];
 	if (v->net.mode != VN_HOST && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
 		r = EXIT_USAGE;
+	else if (take_disks(m, go[1], msg, sizeof(msg)) < 0)
+		r = EXIT_FAILED;
 	else if (write(go[1], "g", 1) != 1)
 		r = EXIT_FAILED, snprintf(msg, sizeof(msg), "%s: child vanished", v->name);
 	close(go[1]);  /* without a go, the child ends */

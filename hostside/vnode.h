@@ -68,8 +68,14 @@ struct handoff;
 int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground);
 int monitor_resume(const struct handoff *h);
 
-/* child.c: the process that becomes the vnode's init. */
+/* child.c: the process that becomes the vnode's init. go: a unix socket; the child
+ * sends 'b' and its held disk fds once its root is built, and reads 'g'. */
 struct child_pipes { int go, err, ready; };
+
+/* fdpass.c: a one-byte tag and up to VM_MAX_DISKS fds over a unix socket. 0 or -errno;
+ * recv gives -EPIPE when the peer closed without sending. */
+int fdpass_send(int sock, char tag, const int *fds, unsigned n);
+int fdpass_recv(int sock, char *tag, int *fds, unsigned max, unsigned *n);
 int child_main(struct vnode *v, struct child_pipes p) __attribute__((noreturn));
 
 /* hook.c */

@@ -66,6 +66,12 @@ run "$VNODE" exec demo1 ping -c 2 -W 2 "$NET.3" || fail "ping"
 run "$VNODE" exec demo1 wget -q -O - "http://$NET.3/" || fail "wget"
 run "$VNODE" exec demo2 sh -c 'echo "inside $(hostname): $(ip -o -4 addr show eth0 | awk "{print \$4}"), disks: $(ls /dev | grep vd | tr "\n" " ")"'
 
+step "each vnode's data partition is its /data, mounted from its own fstab (/dev/vdb2)"
+for i in 1 2; do
+	run "$VNODE" exec "demo$i" sh -c 'grep " /data " /proc/mounts && echo "demo data" >/data/hello && cat /data/hello' ||
+		fail "demo$i: /data is not mounted"
+done
+
 step "halting demo1 from inside (its own poweroff), demo2 from outside"
 run "$VNODE" exec demo1 poweroff
 run "$VNODE" wait demo1

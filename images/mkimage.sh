@@ -7,7 +7,7 @@
 #   images/mkimage.sh --dir [--hostname H] [--net ...] [--service NAME]... OUTDIR
 #
 # The image: partition 1 = ext4 root (--size, default 32 MiB), partition 2 = empty ext4 data
-# (--data, default 8 MiB, 0 for none; fstab mounts it at /data from /dev/vdb, nofail), made
+# (--data, default 8 MiB, 0 for none; fstab mounts it at /data from /dev/vdb2, nofail), made
 # with sfdisk on a plain file and mkfs.ext4 -d at each partition's offset: nothing is mounted,
 # no loop device is used. Boot it with DISKS=(vda:1:OUT.raw vdb:2:OUT.raw).
 # Services are images/services/NN-NAME (default: httpd). --net writes /etc/network/ifaces.
@@ -118,10 +118,10 @@ stage_root() {
 	} >"$r/etc/network/ifaces"
 	{
 		echo "# device  dir    type   options                  dump pass"
-		echo "/dev/vda  /      ext4   defaults                 0 1"
+		echo "/dev/vda1 /      ext4   defaults                 0 1"
 		echo "proc      /proc  proc   nosuid,nodev,noexec      0 0"
 		echo "tmpfs     /tmp   tmpfs  nosuid,nodev,mode=1777   0 0"
-		[ "$data_mib" = 0 ] || echo "/dev/vdb  /data  ext4   defaults,nofail          0 2"
+		[ "$data_mib" = 0 ] || echo "/dev/vdb2 /data  ext4   defaults,nofail          0 2"
 	} >"$r/etc/fstab"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$r/etc/passwd"
 	echo "www-data:x:33:33:www-data:/var/www:/bin/false" >>"$r/etc/passwd"

@@ -14,6 +14,8 @@ const char vinit_usage[] =
 "      --rc-timeout SECONDS  bound on the shutdown script (default 10)\n"
 "      --no-rc             run no boot or shutdown script\n"
 "      --ready-fd N        write \"up\" to fd N once rc has started, then close it\n"
+"      --hold-fd N         keep fd N open as long as vinit runs, and from its children\n"
+"                          (a launcher's loop devices; up to 16 times)\n"
 "  -q, --quiet             log errors only\n"
 "  -h, --help              this text\n"
 "  -V, --version           the version\n"
@@ -111,7 +113,7 @@ int parse_args(int argc, char *const argv[], struct opts *o, char *err, size_t e
 		}
 		bool takes = arg_is(a, "-g", "--grace") || arg_is(a, NULL, "--rc") ||
 			     arg_is(a, NULL, "--rc-shutdown") || arg_is(a, NULL, "--rc-timeout") ||
-			     arg_is(a, NULL, "--ready-fd");
+			     arg_is(a, NULL, "--ready-fd") || arg_is(a, NULL, "--hold-fd");
 		if (takes && !val) {
 			if (i + 1 >= argc)
 				return bad(err, errlen, "needs a value", a);
@@ -144,6 +146,11 @@ int parse_args(int argc, char *const argv[], struct opts *o, char *err, size_t e
 			o->rc_shutdown_cmd = val;
 		} else if (arg_is(a, NULL, "--ready-fd")) {
 			if (parse_fd(val, &o->ready_fd))
+				return bad(err, errlen, "not a file descriptor number", val);
+		} else if (arg_is(a, NULL, "--hold-fd")) {
+			if (o->nhold >= VINIT_MAX_HOLD)
+				return bad(err, errlen, "given more than 16 times", a);
+			if (parse_fd(val, &o->hold_fd[o->nhold++]))
 				return bad(err, errlen, "not a file descriptor number", val);
 		} else if (!is_runlevel_word(a)) {
 			return bad(err, errlen, a[0] == '-' ? "unknown option"

@@ -207,6 +207,11 @@ int main(int argc, char **argv)
 		verr("--ready-fd %d: %s", v.o.ready_fd, strerror(errno));
 		return VINIT_EXIT_USAGE;
 	}
+	for (unsigned i = 0; i < v.o.nhold; i++)
+		if (fcntl(v.o.hold_fd[i], F_SETFD, FD_CLOEXEC) < 0) {
+			verr("--hold-fd %d: %s", v.o.hold_fd[i], strerror(errno));
+			return VINIT_EXIT_USAGE;
+		}
 	if ((v.sfd = setup_signals()) < 0 ||
 	    (v.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0) {
 		verr("signalfd/timerfd: %s", strerror(errno));

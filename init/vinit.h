@@ -19,6 +19,7 @@ enum {
 
 #define VINIT_DEFAULT_GRACE_MS 5000u
 #define VINIT_DEFAULT_RC_TIMEOUT_MS 10000u
+#define VINIT_MAX_HOLD 16
 
 struct opts {
 	const char *rc_cmd;          /* --rc: replaces the boot scripts, run by /bin/sh -c */
@@ -27,6 +28,8 @@ struct opts {
 	unsigned grace_ms;           /* --grace: TERM to KILL */
 	unsigned rc_timeout_ms;      /* --rc-timeout: bound on the shutdown script */
 	int ready_fd;                /* --ready-fd: "up\n" is written here once rc has started */
+	int hold_fd[VINIT_MAX_HOLD]; /* --hold-fd: kept open for vinit's life, from no child */
+	unsigned nhold;
 	bool quiet;                  /* --quiet: errors only */
 	bool help, version;
 	char *const *cmd;            /* command mode: argv after "--", NULL otherwise */

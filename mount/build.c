@@ -2,13 +2,16 @@
  * DIR/live, pivot into it, then give it its own /dev, /proc, /sys and binds. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "disks.h"
 #include "vmerr.h"
 #include "vmount.h"
 
@@ -18,11 +21,21 @@
 struct build {
 	const char *mounted[MAX_UNDO];
 	unsigned nmounted, npremounted; /* npremounted: made before pivot_root */
-	int loopfd[VM_MAX_DISKS];
-	dev_t dev[VM_MAX_DISKS];
+	struct vm_held *held;           /* the loop fds of DISKS[1..] */
+	int nr[VM_MAX_DISKS];           /* each disk's loop device number */
+	struct vm_extent x[VM_MAX_DISKS];
 	int bindfd[VM_MAX_BINDS];
+	int layerfd[2];                 /* mode d: root/ and work/ inside the image */
+	struct vm_fsmounts fm;
 	bool pivoted;
 };
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
 
 static void undo(struct build *b, const struct vm_config *c)
 {
@@ -32,12 +45,14 @@ static void undo(struct build *b, const struct vm_config *c)
 
 	while (b->nmounted > stop)
 		vm_umount(b->mounted[--b->nmounted], MNT_DETACH, NULL, 0);
-	for (unsigned i = 0; i < c->ndisks; i++)
-		if (b->loopfd[i] >= 0)
-			close(b->loopfd[i]);
+	vm_fstab_close(&b->fm);
+	for (unsigned i = 0; i < b->held->n; i++)
+		close_fd(&b->held->fd[i]);
+	b->held->n = 0;
 	for (unsigned i = 0; i < c->nbinds; i++)
-		if (b->bindfd[i] >= 0)
-			close(b->bindfd[i]);
+		close_fd(&b->bindfd[i]);
+	close_fd(&b->layerfd[0]);
+	close_fd(&b->layerfd[1]);
 }
 
 static int domount(struct build *b, const char *what, const char *where, const char *type,
@@ -50,93 +65,106 @@ static int domount(struct build *b, const char *what, const char *where, const c
 	return r;
 }
 
-/* Attaches one image (range of a partition) to an autoclear loop device: returns
- * the loop fd; the fs type goes to fstype. */
-static int attach(const char *label, const char *image, unsigned part, bool ro,
-		  const struct vm_extent *known, int *nr, char *fstype, size_t fslen,
-		  char *err, size_t errlen)
+/* One image of the plan (DISKS[0] or NAME.img) on its loop device. nodev: a device
+ * node on an image is the image's to forge. */
+static int mount_image(struct build *b, const struct vm_config *c, const struct vm_mount *m,
+		       char *err, size_t errlen)
 {
+	const struct vm_disk *d = m->disk >= 0 ? &c->disks[m->disk] : NULL;
+	char dev[32], label[64];
 	struct vm_extent x;
-	int fd, lfd, r = 0;
+	int nr, r;
 
-	fd = open(image, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0)
-		return vm_fail(err, errlen, errno, "%s: open %s: %s", label, image, strerror(errno));
-	if (known && known->fstype[0])
-		x = *known; /* probed by vm_resolve on the host */
+	if (d)
+		snprintf(label, sizeof(label), "DISKS[%d] %s", m->disk, d->node);
 	else
-		r = vm_probe_fd(fd, part, VM_PROBE_FS, &x, err, errlen);
-	if (r < 0) {
-		close(fd);
-		vm_prefix(err, errlen, "%s: %s", label, image);
-		return r;
-	}
-	lfd = vm_loop_attach(image, fd, x.offset, x.size, ro, nr, err, errlen);
-	close(fd);
+		snprintf(label, sizeof(label), "%s.img", c->name);
+	int fd = !c->resolved ? -1 : d ? d->fd : c->img_fd;
+	int lfd = vm_attach(label, m->what, fd, d ? d->part : 0, d && d->ro,
+			    c->resolved && d ? &d->x : NULL, false, &nr, &x, err, errlen);
 	if (lfd < 0)
-		vm_prefix(err, errlen, "%s: attach %s", label, image);
-	snprintf(fstype, fslen, "%s", x.fstype);
-	return lfd;
+		return lfd;
+	snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
+	r = domount(b, dev, m->where, x.fstype, m->flags | MS_NODEV,
+		    vm_is_ext(x.fstype) ? "errors=remount-ro" : "", err, errlen);
+	/* The mount holds the device now; our fd must go for autoclear to act. */
+	close(lfd);
+	if (r < 0)
+		vm_prefix(err, errlen, "%s", label);
+	else if (d)
+		b->nr[m->disk] = nr, b->x[m->disk] = x;
+	return r;
+}
+
+/* Mode d: root/ and work/ inside the mounted image, opened without leaving it (no
+ * symlink out, no other mount), as /proc/self/fd paths for the layer mount. */
+static int open_layers(struct build *b, const char *mnt, char paths[2][32], char *err,
+		       size_t errlen)
+{
+	static const char *const names[2] = { "root", "work" };
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+					   RESOLVE_NO_MAGICLINKS };
+	int mfd = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (mfd < 0)
+		return vm_fail(err, errlen, errno, "open %s: %s", mnt, strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		b->layerfd[i] = (int)syscall(SYS_openat2, mfd, names[i], &how, sizeof(how));
+		if (b->layerfd[i] < 0) {
+			int e = errno;
+			close(mfd);
+			return vm_fail(err, errlen, e, "%s: %s/: %s", mnt, names[i],
+				       e == EXDEV || e == ELOOP ?
+					       "a symlink out of the image, or another mount" :
+					       strerror(e));
+		}
+		snprintf(paths[i], sizeof(paths[i]), "/proc/self/fd/%d", b->layerfd[i]);
+	}
+	close(mfd);
+	return 0;
 }
 
 static int mount_root(struct build *b, const struct vm_config *c, struct vm_plan *p,
 		      char *err, size_t errlen)
 {
-	char dev[32], fstype[32], label[64];
-	int r, nr;
+	char layers[2][32];
+	int r;
 
 	for (unsigned i = 0; i < p->n; i++) {
 		struct vm_mount *m = &p->m[i];
 		if ((r = vm_mkdir_p(m->where, 0755, err, errlen)) < 0)
 			return r;
-		if (m->disk == VM_DISK_NONE) {
-			if ((r = domount(b, m->what, m->where, m->type, m->flags, m->opts,
-					 err, errlen)) < 0)
-				return r;
-			continue;
-		}
-		const struct vm_disk *d = m->disk >= 0 ? &c->disks[m->disk] : NULL;
-		if (d)
-			snprintf(label, sizeof(label), "DISKS[%d] %s", m->disk, d->node);
-		else
-			snprintf(label, sizeof(label), "%s.img", c->name);
-		int lfd = attach(label, m->what, d ? d->part : 0, d && d->ro, d ? &d->x : NULL, &nr, fstype,
-				 sizeof(fstype), err, errlen);
-		if (lfd < 0)
-			return lfd;
-		snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
-		r = domount(b, dev, m->where, fstype, m->flags, m->opts, err, errlen);
-		/* The mount holds the device now; our fd must go for autoclear to act. */
-		close(lfd);
-		if (r < 0) {
-			vm_prefix(err, errlen, "%s", label);
+		r = m->disk == VM_DISK_NONE ?
+			    domount(b, m->what, m->where, m->type, m->flags, m->opts, err, errlen) :
+			    mount_image(b, c, m, err, errlen);
+		if (r < 0)
 			return r;
-		}
-		if (d)
-			b->dev[m->disk] = makedev(7, nr);
+		if (m->disk != VM_DISK_IMG)
+			continue;
+		/* NAME.img is mounted: plan the layers again, as found inside it. */
+		const char *const lp[2] = { layers[0], layers[1] };
+		if ((r = open_layers(b, m->where, layers, err, errlen)) < 0 ||
+		    (r = vm_plan_root(c, true, lp, p, err, errlen)) < 0)
+			return r;
 	}
 	return 0;
 }
 
-/* DISKS beyond the root: attached, and kept open (inherited by init) since an
- * autoclear device with no opener and no mount is released at once. */
+/* DISKS beyond the root: attached, a blank one too, and held for the caller. */
 static int attach_disks(struct build *b, const struct vm_config *c, char *err, size_t errlen)
 {
-	char fstype[32], label[64];
-	int nr;
+	char label[64];
 
 	for (unsigned i = 1; i < c->ndisks; i++) {
 		const struct vm_disk *d = &c->disks[i];
 		snprintf(label, sizeof(label), "DISKS[%u] %s", i, d->node);
-		int lfd = attach(label, d->image, d->part, d->ro, &d->x, &nr, fstype, sizeof(fstype),
-				 err, errlen);
+		int lfd = vm_attach(label, d->image, c->resolved ? d->fd : -1, d->part, d->ro,
+				    c->resolved ? &d->x : NULL, true, &b->nr[i], &b->x[i], err, errlen);
 		if (lfd < 0)
 			return lfd;
-		b->loopfd[i] = lfd;
-		b->dev[i] = makedev(7, nr);
-		if (fcntl(lfd, F_SETFD, 0) < 0)
-			return vm_fail(err, errlen, errno, "%s: keep /dev/loop%d open: %s", label,
-				       nr, strerror(errno));
+		b->held->disk[b->held->n] = i;
+		b->held->fd[b->held->n++] = lfd;
 	}
 	return 0;
 }
@@ -202,7 +230,7 @@ static int place_binds(struct build *b, const struct vm_config *c, char *err, si
 
 static int make_dev(struct build *b, const struct vm_config *c, char *err, size_t errlen)
 {
-	char path[64];
+	char path[64], node[48];
 	int r;
 
 	if ((r = vm_mkdir_p("/dev/net", 0755, err, errlen)) < 0)
@@ -220,12 +248,10 @@ static int make_dev(struct build *b, const struct vm_config *c, char *err, size_
 			return r;
 	}
 	for (unsigned i = 0; i < c->ndisks; i++) {
-		const struct vm_disk *d = &c->disks[i];
-		if (d->part)
-			snprintf(path, sizeof(path), "/dev/%s%u", d->node, d->part);
-		else
-			snprintf(path, sizeof(path), "/dev/%s", d->node);
-		if ((r = vm_mknod(path, S_IFBLK | 0660, b->dev[i], err, errlen)) < 0)
+		vm_disk_node(&c->disks[i], node, sizeof(node));
+		snprintf(path, sizeof(path), "/dev/%s", node);
+		if ((r = vm_mknod(path, S_IFBLK | 0660, makedev(VM_LOOP_MAJOR, (unsigned)b->nr[i]),
+				  err, errlen)) < 0)
 			return r;
 	}
 	return 0;
@@ -246,6 +272,32 @@ static int mount_fixed(struct build *b, char *err, size_t errlen)
 	return 0;
 }
 
+/* The image's fstab lines for the disks beyond the root, as detached mounts. */
+static int prepare_fstab(struct build *b, const struct vm_config *c, const char *root,
+			 char *err, size_t errlen)
+{
+	if (c->ndisks < 2)
+		return 0;
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return vm_fail(err, errlen, errno, "open %s: %s", root, strerror(errno));
+	int r = vm_fstab_prepare(c, rootfd, b->nr, b->x, b->held, &b->fm, err, errlen);
+	close(rootfd);
+	return r;
+}
+
+static int make_overlay_dirs(const struct vm_config *c, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/work", c->dir);
+	if ((r = vm_mkdir_p(path, 0700, err, errlen)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/root", c->dir);
+	return vm_mkdir_p(path, 0755, err, errlen);
+}
+
 static int build(struct build *b, const struct vm_config *c, char *err, size_t errlen)
 {
 	struct vm_plan plan;
@@ -256,38 +308,36 @@ static int build(struct build *b, const struct vm_config *c, char *err, size_t e
 	if ((r = vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen)) < 0)
 		return r;
 	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
-	bool has_img = c->ndisks == 0 && access(img, F_OK) == 0;
-	if ((r = vm_plan_root(c, has_img, &plan, err, errlen)) < 0)
+	bool has_img = c->ndisks == 0 && (c->resolved ? c->img_fd >= 0 : access(img, F_OK) == 0);
+	if ((r = vm_plan_root(c, has_img, NULL, &plan, err, errlen)) < 0)
 		return r;
-	if (plan.mode == VM_MODE_OVERLAY) {
-		snprintf(img, sizeof(img), "%s/work", c->dir);
-		if ((r = vm_mkdir_p(img, 0700, err, errlen)) < 0)
-			return r;
-		snprintf(img, sizeof(img), "%s/root", c->dir);
-		if ((r = vm_mkdir_p(img, 0755, err, errlen)) < 0)
-			return r;
-	}
+	if (plan.mode == VM_MODE_OVERLAY && (r = make_overlay_dirs(c, err, errlen)) < 0)
+		return r;
 	if ((r = mount_root(b, c, &plan, err, errlen)) < 0 ||
 	    (r = attach_disks(b, c, err, errlen)) < 0 ||
+	    (r = prepare_fstab(b, c, plan.m[plan.n - 1].where, err, errlen)) < 0 ||
 	    (r = open_binds(b, c, err, errlen)) < 0)
 		return r;
+	close_fd(&b->layerfd[0]);
+	close_fd(&b->layerfd[1]);
 	b->npremounted = b->nmounted;
 	if ((r = vm_pivot(plan.m[plan.n - 1].where, err, errlen)) < 0)
 		return r;
 	b->pivoted = true;
-	if ((r = mount_fixed(b, err, errlen)) < 0 || (r = make_dev(b, c, err, errlen)) < 0 ||
+	/* The disks first: a BINDS target may lie on one. */
+	if ((r = vm_fstab_place(&b->fm, err, errlen)) < 0 ||
+	    (r = mount_fixed(b, err, errlen)) < 0 || (r = make_dev(b, c, err, errlen)) < 0 ||
 	    (r = place_binds(b, c, err, errlen)) < 0)
 		return r;
 	return 0;
 }
 
-int vm_build_root(const struct vm_config *c, char *err, size_t errlen)
+int vm_build_root(const struct vm_config *c, struct vm_held *held, char *err, size_t errlen)
 {
-	struct build b = { .nmounted = 0 };
+	struct build b = { .held = held, .layerfd = { -1, -1 } };
 	int r;
 
-	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
-		b.loopfd[i] = -1;
+	memset(held, 0, sizeof(*held));
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		b.bindfd[i] = -1;
 	if (c->ndisks > VM_MAX_DISKS || c->nbinds > VM_MAX_BINDS)
@@ -297,8 +347,8 @@ int vm_build_root(const struct vm_config *c, char *err, size_t errlen)
 		undo(&b, c);
 		return r;
 	}
+	vm_fstab_close(&b.fm);
 	for (unsigned i = 0; i < c->nbinds; i++)
-		if (b.bindfd[i] >= 0)
-			close(b.bindfd[i]);
+		close_fd(&b.bindfd[i]);
 	return 0;
 }

@@ -23,13 +23,69 @@ static const struct {
 	{ 0x65735546, "fuse" },      { 0x28cd3d45, "cramfs" },  { 0xe0f5e1e2, "erofs" },
 };
 
-static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_config *c,
-		      struct vm_extent *keep, char *err, size_t errlen)
+/* Opens an image once, for the check and (kept) for the build. -errno, err naming it. */
+static int open_image(const char *label, const char *image, bool ro, char *err, size_t errlen)
 {
-	struct vm_extent x;
 	struct stat st;
+	int fd = open(image, (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0 && errno == ENOENT)
+		return vm_fail(err, errlen, errno, "%s: image: %s", label, strerror(errno));
+	/* open, not access(): root passes access() checks that open can still fail */
+	if (fd < 0 && errno == EISDIR)
+		return vm_fail(err, errlen, EISDIR, "%s: image is not a file (a directory)", label);
+	if (fd < 0)
+		return vm_fail(err, errlen, errno, "%s: image not %s: %s", label,
+			       ro ? "readable" : "readable and writable", strerror(errno));
+	/* O_NONBLOCK only so that a FIFO cannot hang the open; it is refused here */
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) ||
+	    fcntl(fd, F_SETFL, 0) < 0) {
+		close(fd);
+		return vm_fail(err, errlen, EINVAL, "%s: image is not a file", label);
+	}
+	return fd;
+}
+
+/* The path the kernel will show as the loop device's backing file. */
+static const char *fd_path(int fd, const char *fallback, char *buf, size_t len)
+{
+	char link[32];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, len - 1);
+	if (n <= 0)
+		return fallback;
+	buf[n] = 0;
+	return buf;
+}
+
+/* Only the root needs a filesystem: a blank data disk is mkfs'ed inside. */
+static int probe_disk(unsigned i, const struct vm_disk *d, int fd, struct vm_extent *x,
+		      char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+	int r = vm_probe_fd(fd, d->part, VM_PROBE_FS_SAFE, x, err, errlen);
+
+	if (r == -ENOMEDIUM && i > 0) {
+		x->blank = true;
+		r = 0;
+	}
+	if (!r && !x->blank && !vm_fs_supported(x->fstype))
+		r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported by this kernel",
+			    x->fstype);
+	if (!r)
+		r = vm_loop_conflict(fd_path(fd, d->image, real, sizeof(real)), x->offset, x->size,
+				     d->ro, err, errlen);
+	return r;
+}
+
+static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_config *c,
+		      struct vm_extent *keep, int *keep_fd, char *err, size_t errlen)
+{
+	char label[PATH_MAX + 64];
+	struct vm_extent x;
 	int fd, r;
 
+	snprintf(label, sizeof(label), "DISKS[%u] %s:%u:%s", i, d->node, d->part, d->image);
 	if (!vm_node_name_ok(d->node))
 		return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s: node name is not a plain word", i,
 			       d->node);
@@ -37,35 +93,20 @@ static int check_disk(unsigned i, const struct vm_disk *d, const struct vm_confi
 		if (!strcmp(c->disks[j].node, d->node) && c->disks[j].part == d->part)
 			return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s:%u: same node as DISKS[%u]",
 				       i, d->node, d->part, j);
-	if (access(d->image, F_OK) < 0)
-		return vm_fail(err, errlen, errno, "DISKS[%u] %s:%u:%s: image: %s", i, d->node,
-			       d->part, d->image, strerror(errno));
-	/* open, not access(): root passes access() checks that open can still fail */
-	fd = open(d->image, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0 && errno == EISDIR)
-		return vm_fail(err, errlen, EISDIR, "DISKS[%u] %s:%u:%s: image is not a file (a directory)",
-			       i, d->node, d->part, d->image);
-	if (fd < 0)
-		return vm_fail(err, errlen, errno, "DISKS[%u] %s:%u:%s: image not %s: %s", i,
-			       d->node, d->part, d->image, d->ro ? "readable" : "readable and writable",
-			       strerror(errno));
-	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+	if ((fd = open_image(label, d->image, d->ro, err, errlen)) < 0)
+		return fd;
+	if ((r = probe_disk(i, d, fd, &x, err, errlen)) < 0) {
 		close(fd);
-		return vm_fail(err, errlen, EINVAL, "DISKS[%u] %s:%u:%s: image is not a file",
-			       i, d->node, d->part, d->image);
+		vm_prefix(err, errlen, "%s", label);
+		return r;
 	}
-	r = vm_probe_fd(fd, d->part, VM_PROBE_FS_SAFE, &x, err, errlen);
-	close(fd);
-	if (!r && !vm_fs_supported(x.fstype))
-		r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported by this kernel",
-			    x.fstype);
-	if (!r)
-		r = vm_loop_conflict(d->image, x.offset, x.size, d->ro, err, errlen);
-	if (r)
-		vm_prefix(err, errlen, "DISKS[%u] %s:%u:%s", i, d->node, d->part, d->image);
-	else if (keep)
+	if (keep) {
 		*keep = x;
-	return r;
+		*keep_fd = fd;
+	} else {
+		close(fd);
+	}
+	return 0;
 }
 
 static int check_dir(const char *label, const char *path, char *err, size_t errlen)
@@ -112,7 +153,36 @@ static int check_bind(unsigned i, const struct vm_bind *b, char *err, size_t err
 	return 0;
 }
 
-static int check(const struct vm_config *c, struct vm_extent *keep, char *err, size_t errlen)
+/* Mode d: NAME.img holds root/ and work/. */
+static int check_img(const char *img, int *keep_fd, char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+	struct vm_extent x;
+	int fd = open_image(img, img, false, err, errlen), r;
+
+	if (fd < 0)
+		return fd;
+	r = vm_probe_fd(fd, 0, VM_PROBE_FS_SAFE, &x, err, errlen);
+	if (!r && !vm_fs_supported(x.fstype))
+		r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported", x.fstype);
+	if (!r)
+		r = vm_loop_conflict(fd_path(fd, img, real, sizeof(real)), 0, 0, 0, err, errlen);
+	if (r) {
+		close(fd);
+		vm_prefix(err, errlen, "%s", img);
+		return r;
+	}
+	if (keep_fd)
+		*keep_fd = fd;
+	else
+		close(fd);
+	return 0;
+}
+
+/* keep, keep_fd: NULL (check only), or where each disk's probe and open image go;
+ * keep_fd[VM_MAX_DISKS] is NAME.img's. */
+static int check(const struct vm_config *c, struct vm_extent *keep, int *keep_fd, char *err,
+		 size_t errlen)
 {
 	struct vm_plan plan;
 	char img[PATH_MAX];
@@ -129,11 +199,12 @@ static int check(const struct vm_config *c, struct vm_extent *keep, char *err, s
 	if ((r = check_dir("vnode directory", c->dir, err, errlen)) < 0)
 		return r;
 	for (unsigned i = 0; i < c->ndisks; i++)
-		if ((r = check_disk(i, &c->disks[i], c, keep ? &keep[i] : NULL, err, errlen)) < 0)
+		if ((r = check_disk(i, &c->disks[i], c, keep ? &keep[i] : NULL,
+				    keep_fd ? &keep_fd[i] : NULL, err, errlen)) < 0)
 			return r;
 	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
 	bool has_img = c->ndisks == 0 && access(img, F_OK) == 0;
-	if ((r = vm_plan_root(c, has_img, &plan, err, errlen)) < 0)
+	if ((r = vm_plan_root(c, has_img, NULL, &plan, err, errlen)) < 0)
 		return r;
 	if (c->base && plan.mode != VM_MODE_DISK &&
 	    (r = check_dir("BASE", c->base, err, errlen)) < 0)
@@ -148,17 +219,9 @@ static int check(const struct vm_config *c, struct vm_extent *keep, char *err, s
 	case VM_MODE_OVERLAY:
 		r = check_upper(c, err, errlen);
 		break;
-	case VM_MODE_IMAGE: {
-		struct vm_extent x;
-		r = vm_probe_image(img, 0, &x, err, errlen);
-		if (!r && !vm_fs_supported(x.fstype))
-			r = vm_fail(err, errlen, ENODEV, "filesystem %s is not supported", x.fstype);
-		if (!r)
-			r = vm_loop_conflict(img, 0, 0, 0, err, errlen);
-		if (r)
-			vm_prefix(err, errlen, "%s", img);
+	case VM_MODE_IMAGE:
+		r = check_img(img, keep_fd ? &keep_fd[VM_MAX_DISKS] : NULL, err, errlen);
 		break;
-	}
 	}
 	if (r)
 		return r;
@@ -170,18 +233,46 @@ static int check(const struct vm_config *c, struct vm_extent *keep, char *err, s
 
 int vm_check(const struct vm_config *c, char *err, size_t errlen)
 {
-	return check(c, NULL, err, errlen);
+	return check(c, NULL, NULL, err, errlen);
+}
+
+static void close_all(int *fd, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
 }
 
 int vm_resolve(struct vm_config *c, char *err, size_t errlen)
 {
 	struct vm_extent x[VM_MAX_DISKS];
-	int r;
+	int fd[VM_MAX_DISKS + 1], r;
 
+	vm_release(c);
 	memset(x, 0, sizeof(x));
-	if ((r = check(c, x, err, errlen)) < 0)
+	for (unsigned i = 0; i <= VM_MAX_DISKS; i++)
+		fd[i] = -1;
+	if ((r = check(c, x, fd, err, errlen)) < 0) {
+		close_all(fd, VM_MAX_DISKS + 1);
 		return r;
-	for (unsigned i = 0; i < c->ndisks; i++)
+	}
+	for (unsigned i = 0; i < c->ndisks; i++) {
 		c->disks[i].x = x[i];
+		c->disks[i].fd = fd[i];
+	}
+	c->img_fd = fd[VM_MAX_DISKS];
+	c->resolved = true;
 	return 0;
+}
+
+void vm_release(struct vm_config *c)
+{
+	if (!c->resolved)
+		return;
+	for (unsigned i = 0; i < c->ndisks; i++)
+		if (c->disks[i].fd >= 0)
+			close(c->disks[i].fd);
+	if (c->img_fd >= 0)
+		close(c->img_fd);
+	c->resolved = false;
 }

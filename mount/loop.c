@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vmerr.h"
+#include "vmount.h"
 
 /* Another process may take the free device between GET_FREE and our configure. */
 #define LOOP_RACE_RETRIES 64
@@ -49,7 +50,7 @@ static int open_loop(int nr, char *dev, size_t len, char *err, size_t errlen)
 	snprintf(dev, len, "/dev/loop%d", nr);
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
-		if (mknod(dev, S_IFBLK | 0660, makedev(7, nr)) < 0 && errno != EEXIST)
+		if (mknod(dev, S_IFBLK | 0660, makedev(VM_LOOP_MAJOR, (unsigned)nr)) < 0 && errno != EEXIST)
 			return vm_fail(err, errlen, errno, "mknod %s: %s", dev, strerror(errno));
 		fd = open(dev, O_RDWR | O_CLOEXEC);
 	}

@@ -11,13 +11,37 @@
 #include "vmerr.h"
 #include "vmount.h"
 
+#define MAX_TABLE 256
+
+/* The whole table into e (at most MAX_TABLE entries), checked by vm_check_table. */
+static int check_entries(blkid_probe pr, blkid_partlist ls, int n, char *err, size_t errlen)
+{
+	struct vm_part e[MAX_TABLE];
+	unsigned k = 0;
+
+	for (int i = 0; i < n && k < MAX_TABLE; i++) {
+		blkid_partition par = blkid_partlist_get_partition(ls, i);
+		blkid_loff_t start = par ? blkid_partition_get_start(par) : -1;
+		blkid_loff_t size = par ? blkid_partition_get_size(par) : -1;
+		if (start < 0 || size < 0)
+			return vm_fail(err, errlen, EINVAL, "partition table: entry %d unreadable", i + 1);
+		e[k++] = (struct vm_part){ .partno = (unsigned)blkid_partition_get_partno(par),
+					   .start = (uint64_t)start, .sectors = (uint64_t)size,
+					   .extended = blkid_partition_is_extended(par) != 0 };
+	}
+	blkid_loff_t img = blkid_probe_get_size(pr);
+	if (img < 0)
+		return vm_fail(err, errlen, EIO, "cannot tell the image's size");
+	return vm_check_table(e, k, (uint64_t)img, err, errlen);
+}
+
 /* Fills x->nparts and, when part > 0, x->offset/size of that partition. */
 static int read_table(blkid_probe pr, unsigned part, struct vm_extent *x,
 		      char *err, size_t errlen)
 {
 	blkid_partlist ls;
 	blkid_partition par;
-	int n;
+	int n, r;
 
 	/* MBR and GPT only: the other table types cost probe time and are not DISKS */
 	static char *tables[] = { "dos", "gpt", NULL };
@@ -29,6 +53,8 @@ static int read_table(blkid_probe pr, unsigned part, struct vm_extent *x,
 	ls = blkid_probe_get_partitions(pr);
 	n = ls ? blkid_partlist_numof_partitions(ls) : 0;
 	x->nparts = n > 0 ? (unsigned)n : 0;
+	if (n > 0 && (r = check_entries(pr, ls, n, err, errlen)) < 0)
+		return r;
 	if (part == 0)
 		return 0;
 	if (!ls || n <= 0)
@@ -66,7 +92,7 @@ static int read_fstype(blkid_probe pr, int fd, bool safe, struct vm_extent *x, c
 		return vm_fail(err, errlen, EIO, "cannot read a filesystem signature at offset %llu",
 			       (unsigned long long)x->offset);
 	if (r == 1 || blkid_probe_lookup_value(pr, "TYPE", &type, NULL) < 0 || !type)
-		return vm_fail(err, errlen, EINVAL, "no known filesystem at offset %llu%s",
+		return vm_fail(err, errlen, ENOMEDIUM, "no known filesystem at offset %llu%s",
 			       (unsigned long long)x->offset,
 			       x->nparts && x->offset == 0 ?
 				       " (the image has a partition table: give a partition index)" :
@@ -92,7 +118,7 @@ int vm_probe_fd(int fd, unsigned part, int want, struct vm_extent *x, char *err,
 	if (!r && want) {
 		bool safe = want == VM_PROBE_FS_SAFE;
 		r = read_fstype(pr, fd, safe, x, err, errlen);
-		if (r == -EINVAL && part == 0 && read_table(pr, 0, x, NULL, 0) == 0 && x->nparts)
+		if (r == -ENOMEDIUM && part == 0 && read_table(pr, 0, x, NULL, 0) == 0 && x->nparts)
 			r = read_fstype(pr, fd, safe, x, err, errlen);
 	}
 	blkid_free_probe(pr);

@@ -86,8 +86,8 @@ static bool overlay_safe(const char *s)
 	return !strpbrk(s, ",:\\");
 }
 
-int vm_plan_root(const struct vm_config *c, bool has_img, struct vm_plan *p,
-		 char *err, size_t errlen)
+int vm_plan_root(const struct vm_config *c, bool has_img, const char *const layers[2],
+		 struct vm_plan *p, char *err, size_t errlen)
 {
 	char live[PATH_MAX], a[PATH_MAX], b[PATH_MAX], opts[3 * PATH_MAX + 64];
 	int r = 0;
@@ -111,8 +111,12 @@ int vm_plan_root(const struct vm_config *c, bool has_img, struct vm_plan *p,
 			snprintf(a, sizeof(a), "%s/%s.img", c->dir, c->name);
 			snprintf(b, sizeof(b), "%s/mnt", c->dir);
 			r = add(p, VM_DISK_IMG, NULL, 0, true, a, b, "");
-			snprintf(a, sizeof(a), "%s/mnt/root", c->dir);
-			snprintf(b, sizeof(b), "%s/mnt/work", c->dir);
+			snprintf(a, sizeof(a), "%s", layers ? layers[0] : "");
+			snprintf(b, sizeof(b), "%s", layers ? layers[1] : "");
+			if (!layers) {
+				snprintf(a, sizeof(a), "%s/mnt/root", c->dir);
+				snprintf(b, sizeof(b), "%s/mnt/work", c->dir);
+			}
 		} else {
 			snprintf(a, sizeof(a), "%s/root", c->dir);
 			snprintf(b, sizeof(b), "%s/work", c->dir);

@@ -15,12 +15,14 @@
 
 #define VM_MAX_DISKS 16
 #define VM_MAX_BINDS 32
+#define VM_LOOP_MAJOR 7
 
 /* Where a filesystem lives inside an image: byte range and probed fs type. */
 struct vm_extent {
 	uint64_t offset, size; /* size 0: to the end of the file */
-	char fstype[32];
+	char fstype[32];       /* "" with blank */
 	unsigned nparts;       /* partitions in the table (0: none) */
+	bool blank;            /* no filesystem found: allowed for DISKS beyond the root */
 };
 /* DISKS entry "node:part:image[:ro]"; part 0 = the image is a bare filesystem. */
 struct vm_disk {
@@ -28,7 +30,8 @@ struct vm_disk {
 	unsigned part;
 	char image[PATH_MAX];
 	bool ro;
-	struct vm_extent x; /* filled by vm_resolve; x.fstype[0] == 0: probe in the child */
+	struct vm_extent x; /* filled by vm_resolve */
+	int fd;             /* the image vm_resolve checked, open until vm_release */
 };
 
 /* BINDS entry "/host/path:/path/in/vnode[:ro]". */
@@ -46,6 +49,10 @@ struct vm_config {
 	unsigned ndisks;
 	struct vm_bind binds[VM_MAX_BINDS];
 	unsigned nbinds;
+	/* Set by vm_resolve: each disks[i].fd, and img_fd (NAME.img, or -1), are the files
+	 * it checked, and the build attaches exactly those: one open from check to attach. */
+	bool resolved;
+	int img_fd;
 };
 
 /* Pure: parse one DISKS / BINDS entry. 0, or -EINVAL with a one-line reason. */
@@ -86,9 +93,11 @@ struct vm_plan {
 	unsigned n;
 	struct vm_mount m[VM_PLAN_MAX];
 };
-/* Pure: the root-stage mounts the config selects. 0 or -ENAMETOOLONG/-EINVAL. */
-int vm_plan_root(const struct vm_config *c, bool has_img, struct vm_plan *p,
-		 char *err, size_t errlen);
+/* Pure: the root-stage mounts the config selects. layers: mode d's root/ and work/
+ * as the build opened them inside the mounted image, or NULL for DIR/mnt/root and
+ * DIR/mnt/work. 0 or -ENAMETOOLONG/-EINVAL. */
+int vm_plan_root(const struct vm_config *c, bool has_img, const char *const layers[2],
+		 struct vm_plan *p, char *err, size_t errlen);
 
 /* The vnode's /dev, /proc, /sys after pivot_root, as a static table. */
 struct vm_fixed_mount {
@@ -112,13 +121,25 @@ struct vm_devlink {
 extern const struct vm_devlink vm_devlinks[];
 extern const unsigned vm_ndevlinks;
 
+/* One partition table entry, in 512-byte sectors. */
+struct vm_part {
+	unsigned partno;
+	uint64_t start, sectors;
+	bool extended; /* an MBR container of logical partitions */
+};
+/* Pure: every entry lies inside an image of image_size bytes, none overflows, and no
+ * two overlap (but an extended one and its logicals). 0 or -EINVAL naming the entry. */
+int vm_check_table(const struct vm_part *e, unsigned n, uint64_t image_size, char *err,
+		   size_t errlen);
+
 /* Reads the partition table (MBR/GPT) of `image` with libblkid when part > 0,
  * then the fs type at that range. -errno with a one-line reason (no object name). */
 int vm_probe_image(const char *image, unsigned part, struct vm_extent *x,
 		   char *err, size_t errlen);
 /* Same, on an already open fd. want: VM_PROBE_TABLE (range only), VM_PROBE_FS
  * (first fs signature found) or VM_PROBE_FS_SAFE (all of them; ambiguity is an
- * error; what vm_probe_image and vm_check use). */
+ * error; what vm_probe_image and vm_check use). The whole table is checked with
+ * vm_check_table whenever it is read. No filesystem at the range: -ENOMEDIUM. */
 enum { VM_PROBE_TABLE = 0, VM_PROBE_FS = 1, VM_PROBE_FS_SAFE = 2 };
 int vm_probe_fd(int fd, unsigned part, int want, struct vm_extent *x, char *err, size_t errlen);
 
@@ -126,15 +147,49 @@ int vm_probe_fd(int fd, unsigned part, int want, struct vm_extent *x, char *err,
  * 0 or -errno with err = one line naming the object. */
 int vm_check(const struct vm_config *c, char *err, size_t errlen);
 /* vm_check, and it keeps what it probed (each disk's range and fs type) in c, so
- * vm_build_root need not run libblkid again in the child (about 0.3 ms a disk). */
+ * vm_build_root need not run libblkid again in the child (about 0.3 ms a disk), and
+ * the files it checked open (close-on-exec), for the build to attach. */
 int vm_resolve(struct vm_config *c, char *err, size_t errlen);
+/* Closes what vm_resolve opened; the process that forked the builder calls it. */
+void vm_release(struct vm_config *c);
+
+/* The loop devices of DISKS beyond the root, open and close-on-exec. They are
+ * autoclear: the device is released when its last opener closes it. A mount holds
+ * the root's for as long as the vnode's mount namespace lives; nothing holds these
+ * but their openers, so whoever builds the root decides who keeps them open for the
+ * vnode's whole life (hostside: its init and its monitor, see child.c). */
+struct vm_held {
+	int fd[VM_MAX_DISKS];
+	unsigned disk[VM_MAX_DISKS]; /* the DISKS index of fd[i] */
+	unsigned n;
+	char note[600];  /* a nofail fstab line that was skipped, and why ("" none) */
+};
 
 /* In the child that will exec init: already in a fresh mount namespace and PID 1
- * of a fresh pid namespace. Builds everything, pivots, chdir("/"). On failure
- * undoes what it made and returns -errno, err = "step: path: strerror".
- * Loop devices of DISKS beyond the root are left open (not close-on-exec) so the
- * exec'd init holds them; they autoclear when the vnode's last process exits. */
-int vm_build_root(const struct vm_config *c, char *err, size_t errlen);
+ * of a fresh pid namespace. Builds everything (the root, then the image's fstab
+ * lines for DISKS nodes, see fstab.c), pivots, chdir("/"). On failure undoes what it
+ * made and returns -errno, err = "step: path: strerror". */
+int vm_build_root(const struct vm_config *c, struct vm_held *held, char *err, size_t errlen);
+
+/* The image's /etc/fstab lines that name a DISKS node beyond the root
+ * (/dev/NODE, or /dev/NODEPART). The launcher mounts these itself, before the
+ * vnode's init runs: the vnode may not be allowed to mount a disk filesystem. */
+#define VM_MAX_FSTAB 16
+struct vm_fsent {
+	unsigned line;     /* in the fstab, from 1 */
+	unsigned disk;     /* DISKS index */
+	char dir[256];     /* clean, absolute, not /, /dev, /proc or /sys or below */
+	char type[32];     /* as written: "auto" or a type the disk must probe as */
+	unsigned attrs;    /* MOUNT_ATTR_*; always NODEV */
+	char opts[256];    /* superblock options for fsconfig, comma-separated ("" none) */
+	bool nofail;       /* a disk that cannot be mounted is skipped, with a note */
+};
+/* Pure. Lines with noauto, swap, a root "/" or another device are not ours and are
+ * skipped. 0 with *n entries, or -EINVAL with err = "line N: what is wrong". */
+int vm_fstab_parse(const char *text, const struct vm_config *c, struct vm_fsent *out,
+		   unsigned max, unsigned *n, char *err, size_t errlen);
+/* The name of DISKS entry d's node under /dev: NODE, or NODEPART when part > 0. */
+void vm_disk_node(const struct vm_disk *d, char *buf, size_t len);
 
 /* For `vnode kill`: remove the vnode's writable state (mode c: contents of root/
  * and work/; mode d: contents of mnt/root and mnt/work inside NAME.img; modes a

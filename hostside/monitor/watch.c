@@ -162,6 +162,8 @@ int watch_vnode(struct watcher *w)
 {
 	char err[512];
 	int status = watch(w);
+	/* Reaped: no process of the vnode is left to open its disks' nodes. */
+	handoff_release_disks(&w->h);
 	read_signals(w);  /* a request that came with the end still counts */
 	drain_output(w);
 	if (w->lost_log || w->lost_terminal)

@@ -143,7 +143,8 @@ int main(int argc, char **argv)
 				_exit(1);
 			/* 2: the whole vm_build_root */
 			t0 = now_us();
-			if (vm_build_root(&cfg, err, sizeof(err)) < 0) {
+			struct vm_held held;
+			if (vm_build_root(&cfg, &held, err, sizeof(err)) < 0) {
 				fprintf(stderr, "mount_bench: %s\n", err);
 				_exit(1);
 			}

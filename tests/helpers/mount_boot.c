@@ -90,10 +90,17 @@ int main(int argc, char **argv)
 		if (read(sync[0], &c, 1) < 0)
 			_exit(1);
 		close(sync[0]);
-		if (vm_build_root(&cfg, err, sizeof(err)) < 0) {
+		struct vm_held held;
+		if (vm_build_root(&cfg, &held, err, sizeof(err)) < 0) {
 			fprintf(stderr, "mount_boot: %s: %s\n", cfg.name, err);
 			_exit(2);
 		}
+		if (held.note[0])
+			fprintf(stderr, "mount_boot: %s: %s\n", cfg.name, held.note);
+		/* CMD holds the disks beyond the root, as a vnode's init does */
+		for (unsigned k = 0; k < held.n; k++)
+			if (fcntl(held.fd[k], F_SETFD, 0) < 0)
+				_exit(2);
 		execvp(cmd[0], cmd);
 		fprintf(stderr, "mount_boot: exec %s: %s\n", cmd[0], strerror(errno));
 		_exit(127);

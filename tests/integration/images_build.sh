@@ -61,7 +61,7 @@ dgrep "$A" "$ROOT_OFF" 'ls -l /etc' '100755 .* rc$' && dgrep "$A" "$ROOT_OFF" 'l
 	pass images_root_rc_scripts_are_executable || fail images_root_rc_scripts_are_executable "not mode 755"
 check images_root_hostname_is_set [ "$(dbg "$A" "$ROOT_OFF" 'cat /etc/hostname')" = alpha ]
 check images_root_ifaces_from_net_option dgrep "$A" "$ROOT_OFF" 'cat /etc/network/ifaces' 'iface eth0 addr 10.1.0.2/24 gw 10.1.0.1'
-check images_root_fstab_mounts_data_from_vdb dgrep "$A" "$ROOT_OFF" 'cat /etc/fstab' '^/dev/vdb  */data  *ext4  *defaults,nofail'
+check images_root_fstab_mounts_data_from_vdb2 dgrep "$A" "$ROOT_OFF" 'cat /etc/fstab' '^/dev/vdb2 */data  *ext4  *defaults,nofail'
 check images_root_has_httpd_service dgrep "$A" "$ROOT_OFF" 'ls -l /etc/rc.d' '100755 .* 50-httpd$'
 check images_root_has_web_page dgrep "$A" "$ROOT_OFF" 'cat /var/www/index.html' '<h1>alpha</h1>'
 check images_root_passwd_has_root dgrep "$A" "$ROOT_OFF" 'cat /etc/passwd' '^root:x:0:0:'

@@ -82,6 +82,11 @@ static void test_args_rc_overrides_and_ready_fd(void **s)
 	assert_int_equal(o.ready_fd, 3);
 	assert_int_equal(o.rc_timeout_ms, 2000);
 	assert_int_equal(PARSE(&o, err, "--ready-fd", "x"), -1);
+	assert_int_equal(PARSE(&o, err, "--hold-fd", "4", "--hold-fd=5"), 0);
+	assert_int_equal(o.nhold, 2);
+	assert_int_equal(o.hold_fd[0], 4);
+	assert_int_equal(o.hold_fd[1], 5);
+	assert_int_equal(PARSE(&o, err, "--hold-fd", "-1"), -1);
 	assert_int_equal(PARSE(&o, err, "--no-rc"), 0);
 	assert_true(o.no_rc);
 }

@@ -126,7 +126,7 @@ static void test_empty_partition_has_no_filesystem(void **s)
 {
 	struct vm_extent x;
 	(void)s;
-	assert_int_equal(vm_probe_image(gpt, 1, &x, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vm_probe_image(gpt, 1, &x, err, sizeof(err)), -ENOMEDIUM);
 	assert_non_null(strstr(err, "no known filesystem at offset 1048576"));
 }
 
@@ -134,7 +134,7 @@ static void test_part_0_of_partitioned_image_hints(void **s)
 {
 	struct vm_extent x;
 	(void)s;
-	assert_int_equal(vm_probe_image(mbr, 0, &x, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vm_probe_image(mbr, 0, &x, err, sizeof(err)), -ENOMEDIUM);
 	assert_non_null(strstr(err, "give a partition index"));
 }
 

@@ -51,7 +51,7 @@ static void test_disk_mode_mounts_disk0_on_live(void **s)
 	cfg.ndisks = 2;
 	strcpy(cfg.disks[0].image, "/d/a.raw");
 	cfg.disks[0].ro = true;
-	assert_int_equal(vm_plan_root(&cfg, false, &plan, err, sizeof(err)), 0);
+	assert_int_equal(vm_plan_root(&cfg, false, NULL, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n, 1);
 	assert_int_equal(plan.m[0].disk, 0);
 	assert_string_equal(plan.m[0].what, "/d/a.raw");
@@ -64,7 +64,7 @@ static void test_disk_mode_mounts_disk0_on_live(void **s)
 static void test_bind_mode_rbinds_root(void **s)
 {
 	(void)s;
-	assert_int_equal(vm_plan_root(&cfg, false, &plan, err, sizeof(err)), 0);
+	assert_int_equal(vm_plan_root(&cfg, false, NULL, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.mode, VM_MODE_BIND);
 	assert_int_equal(plan.n, 1);
 	assert_int_equal(plan.m[0].disk, VM_DISK_NONE);
@@ -77,7 +77,7 @@ static void test_overlay_mode_puts_root_over_base(void **s)
 {
 	(void)s;
 	cfg.base = "/bases/deb12";
-	assert_int_equal(vm_plan_root(&cfg, false, &plan, err, sizeof(err)), 0);
+	assert_int_equal(vm_plan_root(&cfg, false, NULL, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n, 1);
 	assert_string_equal(plan.m[0].type, "overlay");
 	assert_string_equal(plan.m[0].where, "/v/pc1/live");
@@ -89,7 +89,7 @@ static void test_image_mode_mounts_img_then_overlay_from_mnt(void **s)
 {
 	(void)s;
 	cfg.base = "/b";
-	assert_int_equal(vm_plan_root(&cfg, true, &plan, err, sizeof(err)), 0);
+	assert_int_equal(vm_plan_root(&cfg, true, NULL, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.mode, VM_MODE_IMAGE);
 	assert_int_equal(plan.n, 2);
 	assert_int_equal(plan.m[0].disk, VM_DISK_IMG);
@@ -103,7 +103,7 @@ static void test_image_mode_mounts_img_then_overlay_from_mnt(void **s)
 static void test_image_mode_without_base_binds_mnt_root(void **s)
 {
 	(void)s;
-	assert_int_equal(vm_plan_root(&cfg, true, &plan, err, sizeof(err)), 0);
+	assert_int_equal(vm_plan_root(&cfg, true, NULL, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n, 2);
 	assert_string_equal(plan.m[1].what, "/v/pc1/mnt/root");
 	assert_int_equal(plan.m[1].flags, MS_BIND | MS_REC);
@@ -113,7 +113,7 @@ static void test_overlay_refuses_separator_in_base(void **s)
 {
 	(void)s;
 	cfg.base = "/b,upperdir=/etc";
-	assert_int_equal(vm_plan_root(&cfg, false, &plan, err, sizeof(err)), -EINVAL);
+	assert_int_equal(vm_plan_root(&cfg, false, NULL, &plan, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "BASE /b,upperdir=/etc"));
 }
 
