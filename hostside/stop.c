@@ -10,9 +10,17 @@
 #include <unistd.h>
 #include "vnode.h"
 
-static void stop_orphan(struct vnode *v, pid_t init, int how)
+/* What a dead vnode leaves for whoever finds it: the netns name, the runtime files. */
+static void reclaim(struct vnode *v)
 {
 	char err[512];
+	if (v->net.mode != VN_HOST && vn_teardown(&v->net, err, sizeof(err)) < 0)
+		errorf("%s", err);
+	runtime_remove(v);
+}
+
+static void stop_orphan(struct vnode *v, pid_t init, int how)
+{
 	int r = 0;
 	if (kill(init, how == 'k' ? SIGKILL : SIGTERM) < 0 && errno != ESRCH)
 		r = -errno;
@@ -23,9 +31,7 @@ static void stop_orphan(struct vnode *v, pid_t init, int how)
 		r = wait_pid_gone(init, -1);
 	if (r < 0)
 		errorf("%s: stopping init %d (its monitor is gone): %s", v->name, (int)init, strerror(-r));
-	if (v->net.mode != VN_HOST && vn_teardown(&v->net, err, sizeof(err)) < 0)
-		errorf("%s", err);
-	runtime_remove(v);
+	reclaim(v);
 }
 
 /* After a reboot request: waits until the monitor reports the next boot up, or ends.
@@ -124,7 +130,7 @@ static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, int h
 		errorf("%s: not running", v->name);
 		return EXIT_FAILED;
 	} else {
-		runtime_remove(v);
+		reclaim(v);  /* its monitor and init were SIGKILLed, say */
 	}
 	if (how == 'k' && vm_remove_state(&v->vm, err, sizeof(err)) < 0) {
 		errorf("%s: %s", v->name, err);
