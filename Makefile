@@ -2,6 +2,7 @@
 #   make            build vinit, the vnode launcher and the test helpers
 #   make demo       the main job: build, make a demo image, boot vnodes, halt them
 #   make test       unit tests (cmocka) and integration tests (root, real namespaces)
+#   make soak       long runs: 1000 boot/halt cycles of an image vnode (not in make test)
 #   make bench      benchmarks, side by side with the peers
 #   make check      unit tests under ASan/UBSan, plus cppcheck
 
@@ -24,7 +25,7 @@ VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode $(B)/vnode-monitor)
 
 all: $(B)/vinit $(VNODE) helpers
 
-.PHONY: all deps demo test unit integration bench check clean install helpers image-debian test-debian
+.PHONY: all deps demo test unit integration soak bench check clean install helpers image-debian test-debian
 
 # ---- dependencies (Debian) ------------------------------------------------
 deps:
@@ -113,6 +114,9 @@ integration: deps all
 
 test: deps all $(UNIT_BIN)
 	@sh tests/run.sh all
+
+soak: deps all
+	@sh tests/run.sh soak
 
 check: deps
 	$(MAKE) B=build/asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -2,7 +2,7 @@
 # Test runner: cmocka unit tests (build/tests/unit/*) and integration scripts
 # (tests/integration/*.sh, root). An integration script prints one line per case,
 # "ok NAME", "FAIL NAME: why" or "skip NAME: why", and exits non-zero on failure.
-# Usage: tests/run.sh unit|integration|all [PATTERN]
+# Usage: tests/run.sh unit|integration|soak|all [PATTERN]
 set -u
 B=${B:-build}
 what=${1:-all}
@@ -31,13 +31,14 @@ run_unit() {
 	done
 }
 
-run_integration() {
+run_integration() { # [DIR]: tests/integration, or tests/soak
+	dir=${1:-tests/integration}
 	if [ "$(id -u)" != 0 ]; then
-		echo "integration: skipped, needs root"
+		echo "${dir##*/}: skipped, needs root"
 		skipped=$((skipped + 1))
 		return
 	fi
-	for t in tests/integration/*.sh; do
+	for t in "$dir"/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] && continue
 		case "$t" in *"$pattern"*) ;; *) continue ;; esac
 		start=$(date +%s)
@@ -54,15 +55,16 @@ run_integration() {
 		else
 			grep '^skip ' "$log" | sed 's/^/    /'
 		fi
-		echo "integration $(basename "$t"): $p passed, $f failed, $s skipped ($(($(date +%s) - start)) s)"
+		echo "${dir##*/} $(basename "$t"): $p passed, $f failed, $s skipped ($(($(date +%s) - start)) s)"
 	done
 }
 
 case "$what" in
 unit) run_unit ;;
 integration) run_integration ;;
+soak) run_integration tests/soak ;;
 all) run_unit; run_integration ;;
-*) echo "usage: $0 unit|integration|all [PATTERN]" >&2; exit 2 ;;
+*) echo "usage: $0 unit|integration|soak|all [PATTERN]" >&2; exit 2 ;;
 esac
 [ -n "$failures" ] && echo "failing:$failures"
 echo "$passed passed, $failed failed, $skipped skipped"
