@@ -97,6 +97,31 @@ static int bad(char *err, size_t errlen, const char *what, const char *arg)
 	return -1;
 }
 
+/* An option that takes a value; -1 with err filled when the value is bad. */
+static int set_value(struct opts *o, const char *a, const char *val, char *err, size_t errlen)
+{
+	if (arg_is(a, "-g", "--grace")) {
+		if (parse_seconds(val, &o->grace_ms))
+			return bad(err, errlen, "not a number of seconds (0 to 86400)", val);
+	} else if (arg_is(a, NULL, "--rc-timeout")) {
+		if (parse_seconds(val, &o->rc_timeout_ms))
+			return bad(err, errlen, "not a number of seconds (0 to 86400)", val);
+	} else if (arg_is(a, NULL, "--rc")) {
+		o->rc_cmd = val;
+	} else if (arg_is(a, NULL, "--rc-shutdown")) {
+		o->rc_shutdown_cmd = val;
+	} else if (arg_is(a, NULL, "--ready-fd")) {
+		if (parse_fd(val, &o->ready_fd))
+			return bad(err, errlen, "not a file descriptor number", val);
+	} else if (arg_is(a, NULL, "--hold-fd")) {
+		if (o->nhold >= VINIT_MAX_HOLD)
+			return bad(err, errlen, "given more than 16 times", a);
+		if (parse_fd(val, &o->hold_fd[o->nhold++]))
+			return bad(err, errlen, "not a file descriptor number", val);
+	}
+	return 0;
+}
+
 int parse_args(int argc, char *const argv[], struct opts *o, char *err, size_t errlen)
 {
 	*o = (struct opts){ .grace_ms = VINIT_DEFAULT_GRACE_MS,
@@ -134,24 +159,9 @@ int parse_args(int argc, char *const argv[], struct opts *o, char *err, size_t e
 			o->quiet = true;
 		} else if (arg_is(a, NULL, "--no-rc")) {
 			o->no_rc = true;
-		} else if (arg_is(a, "-g", "--grace")) {
-			if (parse_seconds(val, &o->grace_ms))
-				return bad(err, errlen, "not a number of seconds (0 to 86400)", val);
-		} else if (arg_is(a, NULL, "--rc-timeout")) {
-			if (parse_seconds(val, &o->rc_timeout_ms))
-				return bad(err, errlen, "not a number of seconds (0 to 86400)", val);
-		} else if (arg_is(a, NULL, "--rc")) {
-			o->rc_cmd = val;
-		} else if (arg_is(a, NULL, "--rc-shutdown")) {
-			o->rc_shutdown_cmd = val;
-		} else if (arg_is(a, NULL, "--ready-fd")) {
-			if (parse_fd(val, &o->ready_fd))
-				return bad(err, errlen, "not a file descriptor number", val);
-		} else if (arg_is(a, NULL, "--hold-fd")) {
-			if (o->nhold >= VINIT_MAX_HOLD)
-				return bad(err, errlen, "given more than 16 times", a);
-			if (parse_fd(val, &o->hold_fd[o->nhold++]))
-				return bad(err, errlen, "not a file descriptor number", val);
+		} else if (takes) {
+			if (set_value(o, a, val, err, errlen) < 0)
+				return -1;
 		} else if (!is_runlevel_word(a)) {
 			return bad(err, errlen, a[0] == '-' ? "unknown option"
 				   : "unexpected argument (put a command after --)", a);

@@ -112,21 +112,6 @@ static bool reserved_dir(const char *dir)
 	return false;
 }
 
-static bool clean_dir(const char *p)
-{
-	if (p[0] != '/')
-		return false;
-	for (const char *s = p; *s;) {
-		while (*s == '/')
-			s++;
-		size_t n = strcspn(s, "/");
-		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return false;
-		s += n;
-	}
-	return true;
-}
-
 /* Appends s to the comma-separated list buf; false when it does not fit. */
 static bool append(char *buf, size_t len, const char *s)
 {
@@ -186,7 +171,7 @@ static int parse_line(char *dev, char *dir, char *type, char *opts, const struct
 	unescape(dir);
 	if (!strcmp(dir, "/"))
 		return 0;
-	if (!clean_dir(dir) || strlen(dir) >= sizeof(e->dir))
+	if (!vm_clean_abs_path(dir) || strlen(dir) >= sizeof(e->dir))
 		return vm_fail(err, errlen, EINVAL, "line %u: %s: mount point \"%.80s\" is not a "
 			       "clean absolute path", e->line, dev, dir);
 	if (reserved_dir(dir))

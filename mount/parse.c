@@ -88,8 +88,7 @@ int vm_parse_disk(const char *text, struct vm_disk *out, char *err, size_t errle
 	return 0;
 }
 
-/* An absolute path with no "." or ".." component and no empty one but a trailing. */
-static bool clean_abs_path(const char *p)
+bool vm_clean_abs_path(const char *p)
 {
 	const char *s = p;
 
@@ -120,11 +119,11 @@ int vm_parse_bind(const char *text, struct vm_bind *out, char *err, size_t errle
 		return vm_fail(err, errlen, EINVAL,
 			       "BINDS entry \"%s\": expected /host/path:/path/in/vnode[:ro]", text);
 	*dst++ = 0;
-	if (!clean_abs_path(src))
+	if (!vm_clean_abs_path(src))
 		return vm_fail(err, errlen, EINVAL,
 			       "BINDS entry \"%s\": source \"%s\" is not a clean absolute path",
 			       text, src);
-	if (!clean_abs_path(dst) || !strcmp(dst, "/") || strspn(dst, "/") == strlen(dst))
+	if (!vm_clean_abs_path(dst) || !strcmp(dst, "/") || strspn(dst, "/") == strlen(dst))
 		return vm_fail(err, errlen, EINVAL,
 			       "BINDS entry \"%s\": target \"%s\" is not a clean absolute path "
 			       "below /", text, dst);

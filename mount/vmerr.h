@@ -3,6 +3,7 @@
 #ifndef VMERR_H
 #define VMERR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -32,6 +33,9 @@ int vm_loop_attach(const char *image, int image_fd, unsigned long long offset,
  * none conflict (both read-only is fine), -EBUSY with err naming the device. */
 int vm_loop_conflict(const char *image, unsigned long long offset,
 		     unsigned long long size, int ro, char *err, size_t errlen);
+
+/* An absolute path with no "." or ".." component (parse.c). */
+bool vm_clean_abs_path(const char *p);
 
 /* Is `type` listed in /proc/filesystems? */
 int vm_fs_supported(const char *type);
