@@ -101,6 +101,18 @@ while [ -e "/proc/$init" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.01; done
 "$V" halt one >/dev/null
 check halt_after_sigkill_reclaims_the_netns_name none_exist /run/netns/one /run/vnode/one.state
 
+# --- the file checked is the file attached: a HOOK swaps the image path after the check --------
+cp "$T/two.raw" "$T/swap.raw" && cp "$T/one.raw" "$T/swapped-in.raw"
+new_vnode swap "vda:1:$T/swap.raw" "vdb:2:$T/swap.raw"
+printf '#!/bin/sh\n[ "$2" = booting ] && mv "%s" "%s"\nexit 0\n' "$T/swapped-in.raw" "$T/swap.raw" >"$T/swaphook"
+chmod +x "$T/swaphook" && echo "HOOK=$T/swaphook" >>"$VNODE_HOME/swap/config"
+"$V" boot swap >/dev/null
+check hook_swapped_the_path [ ! -e "$T/swapped-in.raw" ]
+check checked_root_is_attached_not_the_swapped_path [ "$(uuid_inside swap /dev/vda1)" = "$TWO_ROOT" ]
+check checked_data_is_attached_not_the_swapped_path [ "$(uuid_inside swap /dev/vdb2)" = "$TWO_DATA" ]
+"$V" kill swap >/dev/null
+check swap_released released
+
 # --- a blank extra partition: a node, formatted and mounted inside --------------------------
 truncate -s 12M "$T/blank.raw" && printf 'label: gpt\n,8M\n' | sfdisk -q "$T/blank.raw"
 new_vnode blank "vda:1:$T/one.raw" "vdb:2:$T/one.raw" "vdc:1:$T/blank.raw"
