@@ -163,7 +163,6 @@ static int attach_disks(struct build *b, const struct vm_config *c, char *err, s
 				    c->resolved ? &d->x : NULL, true, &b->nr[i], &b->x[i], err, errlen);
 		if (lfd < 0)
 			return lfd;
-		b->held->disk[b->held->n] = i;
 		b->held->fd[b->held->n++] = lfd;
 	}
 	return 0;

@@ -159,8 +159,7 @@ void vm_release(struct vm_config *c);
  * but their openers, so whoever builds the root decides who keeps them open for the
  * vnode's whole life (hostside: its init and its monitor, see child.c). */
 struct vm_held {
-	int fd[VM_MAX_DISKS];
-	unsigned disk[VM_MAX_DISKS]; /* the DISKS index of fd[i] */
+	int fd[VM_MAX_DISKS];  /* DISKS[1..n] in order */
 	unsigned n;
 	char note[600];  /* a nofail fstab line that was skipped, and why ("" none) */
 };
