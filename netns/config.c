@@ -25,7 +25,7 @@ static int check_macs(const struct vn_config *c, char *err, size_t errlen)
 			if (!memcmp(c->cables[a].mac, c->cables[b].mac, 6)) {
 				const uint8_t *m = c->cables[a].mac;
 
-				return vn_err(err, errlen, -EINVAL,
+				return vn_err(err, errlen, EINVAL,
 					      "%s: BRIDGES entries %u and %u have the same MAC %02x:%02x:%02x:%02x:%02x:%02x",
 					      c->name, a, b, m[0], m[1], m[2], m[3], m[4], m[5]);
 			}
@@ -41,26 +41,26 @@ int vn_config_init(struct vn_config *c, const char *name, const char *network,
 
 	memset(c, 0, sizeof(*c));
 	if (!name || !vn_name_valid(name))
-		return vn_err(err, errlen, -EINVAL,
+		return vn_err(err, errlen, EINVAL,
 			      "invalid vnode name \"%s\" (1-%d bytes of A-Z a-z 0-9 . _ -)",
 			      name ? name : "", VN_NAME_MAX);
 	strcpy(c->name, name);
 	r = vn_parse_mode(network, &c->mode, why, sizeof(why));
 	if (r < 0)
-		return vn_err(err, errlen, r, "%s: %s", name, why);
+		return vn_err(err, errlen, -r, "%s: %s", name, why);
 	if (c->mode != VN_PRIVATE && (nbridges || naddrs || gateway))
-		return vn_err(err, errlen, -EINVAL, "%s: NETWORK=%s takes no BRIDGES, ADDRS or GATEWAY",
+		return vn_err(err, errlen, EINVAL, "%s: NETWORK=%s takes no BRIDGES, ADDRS or GATEWAY",
 			      name, mode_names[c->mode]);
 	if (nbridges > VN_MAX_CABLES)
-		return vn_err(err, errlen, -E2BIG, "%s: %u BRIDGES entries, the limit is %d", name,
+		return vn_err(err, errlen, E2BIG, "%s: %u BRIDGES entries, the limit is %d", name,
 			      nbridges, VN_MAX_CABLES);
 	if (naddrs > VN_MAX_ADDRS)
-		return vn_err(err, errlen, -E2BIG, "%s: %u ADDRS entries, the limit is %d", name, naddrs,
+		return vn_err(err, errlen, E2BIG, "%s: %u ADDRS entries, the limit is %d", name, naddrs,
 			      VN_MAX_ADDRS);
 	for (unsigned i = 0; i < nbridges; i++) {
 		r = vn_parse_cable(name, i, bridges[i], &c->cables[i], why, sizeof(why));
 		if (r < 0)
-			return vn_err(err, errlen, r, "%s: %s", name, why);
+			return vn_err(err, errlen, -r, "%s: %s", name, why);
 		c->ncables++;
 	}
 	r = check_macs(c, err, errlen);
@@ -69,9 +69,9 @@ int vn_config_init(struct vn_config *c, const char *name, const char *network,
 	for (unsigned i = 0; i < naddrs; i++) {
 		r = vn_parse_addr(addrs[i], &c->addrs[i], why, sizeof(why));
 		if (r < 0)
-			return vn_err(err, errlen, r, "%s: %s", name, why);
+			return vn_err(err, errlen, -r, "%s: %s", name, why);
 		if (!addr_if_known(c, c->addrs[i].ifname))
-			return vn_err(err, errlen, -EINVAL,
+			return vn_err(err, errlen, EINVAL,
 				      "%s: ADDRS entry \"%s\": no interface %s (lo or eth0..eth%u)", name,
 				      addrs[i], c->addrs[i].ifname, c->ncables ? c->ncables - 1 : 0);
 		c->naddrs++;
@@ -79,7 +79,7 @@ int vn_config_init(struct vn_config *c, const char *name, const char *network,
 	if (gateway && *gateway) {
 		r = vn_parse_gateway(gateway, c, why, sizeof(why));
 		if (r < 0)
-			return vn_err(err, errlen, r, "%s: %s", name, why);
+			return vn_err(err, errlen, -r, "%s: %s", name, why);
 	}
 	return 0;
 }

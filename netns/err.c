@@ -3,7 +3,7 @@
 
 #include "vnet_base.h"
 
-int vn_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+int vn_err(char *err, size_t errlen, int e, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -12,5 +12,5 @@ int vn_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
 	}
-	return rc;
+	return -e;
 }

@@ -27,10 +27,10 @@ static int create_cable(struct vn_nl *nl, const struct vn_config *c, unsigned i,
 		if (r == -ENODEV)
 			continue; /* gone meanwhile, or eth<i> exists inside: retry tells */
 		if (r < 0)
-			return vn_err(err, errlen, r, "%s: looking up %s: %s", c->name, cb->host_if,
+			return vn_err(err, errlen, -r, "%s: looking up %s: %s", c->name, cb->host_if,
 				      strerror(-r));
 		if (!vn_link_is_ours(&l, cb))
-			return vn_err(err, errlen, -EEXIST,
+			return vn_err(err, errlen, EEXIST,
 				      "%s: host interface name %s (BRIDGES entry %u) is taken by another interface",
 				      c->name, cb->host_if, i);
 		r = vn_link_retire(nl, l.index);
@@ -39,15 +39,15 @@ static int create_cable(struct vn_nl *nl, const struct vn_config *c, unsigned i,
 		if (r < 0)
 			r = vn_link_del(nl, cb->host_if);
 		if (r < 0)
-			return vn_err(err, errlen, r, "%s: deleting leftover %s: %s%s", c->name,
+			return vn_err(err, errlen, -r, "%s: deleting leftover %s: %s%s", c->name,
 				      cb->host_if, strerror(-r), vn_nl_why(nl, why, sizeof(why)));
 	}
 	if (r == -ENODEV && cb->bridge[0])
-		return vn_err(err, errlen, r,
+		return vn_err(err, errlen, -r,
 			      "%s: bridge \"%s\" does not exist (create it: ip link add %s type bridge)",
 			      c->name, cb->bridge, cb->bridge);
 	if (r < 0)
-		return vn_err(err, errlen, r, "%s: creating veth %s/%s%s%s: %s%s", c->name, cb->host_if,
+		return vn_err(err, errlen, -r, "%s: creating veth %s/%s%s%s: %s%s", c->name, cb->host_if,
 			      cb->peer_if, cb->bridge[0] ? " on bridge " : "", cb->bridge,
 			      strerror(-r), vn_nl_why(nl, why, sizeof(why)));
 	return 0;
@@ -66,7 +66,7 @@ int vn_setup_host(const struct vn_config *c, pid_t child, char *err, size_t errl
 		return r;
 	r = vn_nl_open(&nl);
 	if (r < 0) {
-		vn_err(err, errlen, r, "%s: netlink socket: %s", c->name, strerror(-r));
+		vn_err(err, errlen, -r, "%s: netlink socket: %s", c->name, strerror(-r));
 		goto undo_name;
 	}
 	for (; made < c->ncables; made++) {

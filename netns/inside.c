@@ -57,17 +57,17 @@ int vn_setup_inside(const struct vn_config *c, char *err, size_t errlen)
 		return 0;
 	r = vn_nl_open(&nl);
 	if (r < 0)
-		return vn_err(err, errlen, r, "%s: netlink socket: %s", c->name, strerror(-r));
+		return vn_err(err, errlen, -r, "%s: netlink socket: %s", c->name, strerror(-r));
 	r = vn_link_up(&nl, "lo");
 	if (r < 0) {
-		vn_err(err, errlen, r, "%s: lo up: %s%s", c->name, strerror(-r),
+		vn_err(err, errlen, -r, "%s: lo up: %s%s", c->name, strerror(-r),
 		       vn_nl_why(&nl, why, sizeof(why)));
 		goto out;
 	}
 	for (unsigned i = 0; i < c->ncables; i++) {
 		r = vn_link_up(&nl, c->cables[i].peer_if);
 		if (r < 0) {
-			vn_err(err, errlen, r, "%s: %s up: %s%s", c->name, c->cables[i].peer_if,
+			vn_err(err, errlen, -r, "%s: %s up: %s%s", c->name, c->cables[i].peer_if,
 			       strerror(-r), vn_nl_why(&nl, why, sizeof(why)));
 			goto out;
 		}
@@ -78,7 +78,7 @@ int vn_setup_inside(const struct vn_config *c, char *err, size_t errlen)
 		r = add_addr(&nl, a);
 		if (r < 0) {
 			inet_ntop(a->family, a->addr, txt, sizeof(txt));
-			vn_err(err, errlen, r, "%s: address %s/%u on %s: %s%s", c->name, txt, a->prefix,
+			vn_err(err, errlen, -r, "%s: address %s/%u on %s: %s%s", c->name, txt, a->prefix,
 			       a->ifname, strerror(-r), vn_nl_why(&nl, why, sizeof(why)));
 			goto out;
 		}
@@ -87,7 +87,7 @@ int vn_setup_inside(const struct vn_config *c, char *err, size_t errlen)
 		r = add_default_route(&nl, c);
 		if (r < 0) {
 			inet_ntop(c->gw_family, c->gateway, txt, sizeof(txt));
-			vn_err(err, errlen, r, "%s: default route via %s: %s%s", c->name, txt,
+			vn_err(err, errlen, -r, "%s: default route via %s: %s%s", c->name, txt,
 			       strerror(-r), vn_nl_why(&nl, why, sizeof(why)));
 		}
 	}

@@ -19,14 +19,14 @@ static int remove_entry(const char *path, char *err, size_t errlen)
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return vn_err(err, errlen, -errno, "lstat %s: %s", path, strerror(errno));
+		return vn_err(err, errlen, errno, "lstat %s: %s", path, strerror(errno));
 	}
 	if (!S_ISLNK(st.st_mode) && umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 &&
 	    errno != EINVAL && errno != ENOENT)
-		return vn_err(err, errlen, -errno, "umount2 %s (MNT_DETACH|UMOUNT_NOFOLLOW): %s", path,
+		return vn_err(err, errlen, errno, "umount2 %s (MNT_DETACH|UMOUNT_NOFOLLOW): %s", path,
 			      strerror(errno));
 	if (unlink(path) < 0 && errno != ENOENT)
-		return vn_err(err, errlen, -errno, "unlink %s: %s", path, strerror(errno));
+		return vn_err(err, errlen, errno, "unlink %s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -36,14 +36,14 @@ int vn_nsname_set(const char *name, pid_t pid, char *err, size_t errlen)
 	int r;
 
 	if (mkdir(VN_NETNS_DIR, 0755) < 0 && errno != EEXIST)
-		return vn_err(err, errlen, -errno, "mkdir %s: %s", VN_NETNS_DIR, strerror(errno));
+		return vn_err(err, errlen, errno, "mkdir %s: %s", VN_NETNS_DIR, strerror(errno));
 	snprintf(path, sizeof(path), "%s/%s", VN_NETNS_DIR, name);
 	snprintf(target, sizeof(target), "/proc/%d/ns/net", (int)pid);
 	r = remove_entry(path, err, errlen);
 	if (r < 0)
 		return r;
 	if (symlink(target, path) < 0)
-		return vn_err(err, errlen, -errno, "symlink %s -> %s: %s", path, target, strerror(errno));
+		return vn_err(err, errlen, errno, "symlink %s -> %s: %s", path, target, strerror(errno));
 	return 0;
 }
 

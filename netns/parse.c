@@ -46,16 +46,16 @@ int vn_parse_mac(const char *text, uint8_t mac[6], char *err, size_t errlen)
 		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
 
 		if (lo < 0 || p[2] != (k == 5 ? '\0' : ':'))
-			return vn_err(err, errlen, -EINVAL,
+			return vn_err(err, errlen, EINVAL,
 				      "malformed MAC \"%s\" (want six hex pairs: 06:a7:dd:b4:02:f2)", text);
 		mac[k] = (uint8_t)(hi << 4 | lo);
 		p += 3;
 	}
 	if (mac[0] & 1)
-		return vn_err(err, errlen, -EINVAL,
+		return vn_err(err, errlen, EINVAL,
 			      "MAC %s is multicast (the first byte must be even, e.g. 02:...)", text);
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
-		return vn_err(err, errlen, -EINVAL, "MAC %s is all zeros", text);
+		return vn_err(err, errlen, EINVAL, "MAC %s is all zeros", text);
 	return 0;
 }
 
@@ -68,12 +68,12 @@ int vn_parse_cable(const char *name, unsigned i, const char *text, struct vn_cab
 
 	memset(out, 0, sizeof(*out));
 	if (!vn_name_valid(name))
-		return vn_err(err, errlen, -EINVAL, "invalid vnode name \"%s\"", name);
+		return vn_err(err, errlen, EINVAL, "invalid vnode name \"%s\"", name);
 	if (i >= VN_MAX_CABLES)
-		return vn_err(err, errlen, -E2BIG, "BRIDGES entry %u: at most %d entries", i,
+		return vn_err(err, errlen, E2BIG, "BRIDGES entry %u: at most %d entries", i,
 			      VN_MAX_CABLES);
 	if (blen && !ifname_valid(text, blen))
-		return vn_err(err, errlen, -EINVAL, "BRIDGES entry %u \"%s\": invalid bridge name", i,
+		return vn_err(err, errlen, EINVAL, "BRIDGES entry %u \"%s\": invalid bridge name", i,
 			      text);
 	memcpy(out->bridge, text, blen);
 	out->bridge[blen] = '\0';
@@ -82,7 +82,7 @@ int vn_parse_cable(const char *name, unsigned i, const char *text, struct vn_cab
 
 		r = vn_parse_mac(colon + 1, out->mac, why, sizeof(why));
 		if (r < 0)
-			return vn_err(err, errlen, r, "BRIDGES entry %u: %s", i, why);
+			return vn_err(err, errlen, -r, "BRIDGES entry %u: %s", i, why);
 		out->mac_given = true;
 	} else {
 		vn_derive_mac(name, i, 'v', out->mac);
@@ -129,7 +129,7 @@ int vn_parse_addr(const char *text, struct vn_addr *out, char *err, size_t errle
 	memset(out, 0, sizeof(*out));
 	if (!colon || !ifname_valid(text, (size_t)(colon - text)) ||
 	    parse_prefixed(colon + 1, &out->family, out->addr, &out->prefix) < 0)
-		return vn_err(err, errlen, -EINVAL,
+		return vn_err(err, errlen, EINVAL,
 			      "malformed ADDRS entry \"%s\" (want IF:ADDRESS/PREFIX, e.g. eth0:10.1.0.2/24)",
 			      text);
 	memcpy(out->ifname, text, (size_t)(colon - text));
@@ -143,7 +143,7 @@ int vn_parse_gateway(const char *text, struct vn_config *c, char *err, size_t er
 	else if (inet_pton(AF_INET6, text, c->gateway) == 1)
 		c->gw_family = AF_INET6;
 	else
-		return vn_err(err, errlen, -EINVAL, "malformed GATEWAY \"%s\" (want an IP address)", text);
+		return vn_err(err, errlen, EINVAL, "malformed GATEWAY \"%s\" (want an IP address)", text);
 	c->has_gateway = true;
 	return 0;
 }
@@ -161,5 +161,6 @@ int vn_parse_mode(const char *text, enum vn_mode *out, char *err, size_t errlen)
 			*out = modes[k].mode;
 			return 0;
 		}
-	return vn_err(err, errlen, -EINVAL, "NETWORK=%s: want private, host or none", text);
+	return vn_err(err, errlen, EINVAL, "NETWORK must be private, host or none, not '%s'",
+		      text);
 }

@@ -115,6 +115,8 @@ int vn_setup_host(const struct vn_config *c, pid_t child, char *err, size_t errl
 /* When the vnode stopped: removes /run/netns/NAME. Does not delete the veths: the namespace's
  * death does, batched by the kernel. Removing what is already gone is success. */
 int vn_teardown(const struct vn_config *c, char *err, size_t errlen);
+/* The same by the /run/netns name alone, for the monitor, which keeps no vn_config. */
+int vn_nsname_remove(const char *name, char *err, size_t errlen);
 
 /* ---- inside (child, already in its new netns, before exec) ------------------------------- */
 

@@ -6,11 +6,11 @@
 
 #include "vnet.h"
 
-/* Writes the formatted one-line message into err and returns rc (a -errno). */
-__attribute__((format(printf, 4, 5))) int vn_err(char *err, size_t errlen, int rc, const char *fmt,
+/* Writes the formatted one-line message into err and returns -e, as mount/'s vm_fail:
+ * e is a positive errno. */
+__attribute__((format(printf, 4, 5))) int vn_err(char *err, size_t errlen, int e, const char *fmt,
 						 ...);
 
 int vn_nsname_set(const char *name, pid_t pid, char *err, size_t errlen);
-int vn_nsname_remove(const char *name, char *err, size_t errlen);
 
 #endif

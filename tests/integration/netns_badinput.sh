@@ -46,7 +46,7 @@ bad more_entries_than_the_limit 2 "limit is 16" "$@"
 bad malformed_addrs_entry 2 "malformed ADDRS entry" -b "$BR:" -a "eth0:10.254.10.1"
 bad addrs_on_missing_interface 2 "no interface eth3" -b "$BR:" -a "eth3:10.254.10.1/24"
 bad malformed_gateway 2 "malformed GATEWAY" -b "$BR:" -g "10.254.10"
-bad unknown_network_mode 2 "NETWORK=bridged" -N bridged
+bad unknown_network_mode 2 "NETWORK must be private, host or none, not 'bridged'" -N bridged
 bad invalid_vnode_name_chars 2 "invalid vnode name" -n "a/b"
 
 # NAME0 taken by an interface that is not a leftover of this vnode: another kind of link,
