@@ -1,5 +1,6 @@
 /* Command-line parsing into struct opts: pure, no side effects, unit-tested. */
 #include <string.h>
+#include "shared.h"
 #include "vinit.h"
 
 const char vinit_usage[] =
@@ -59,7 +60,7 @@ static int parse_seconds(const char *s, unsigned *ms)
 	if (*p < '0' || *p > '9')
 		return -1;
 	for (; *p >= '0' && *p <= '9'; p++)
-		if ((whole = whole * 10 + (unsigned long)(*p - '0')) > 86400)
+		if ((whole = whole * 10 + (unsigned long)(*p - '0')) > VNODE_MAX_SECONDS)
 			return -1;
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9' && scale > 1; p++)
@@ -102,10 +103,10 @@ static int set_value(struct opts *o, const char *a, const char *val, char *err, 
 {
 	if (arg_is(a, "-g", "--grace")) {
 		if (parse_seconds(val, &o->grace_ms))
-			return bad(err, errlen, "not a number of seconds (0 to 86400)", val);
+			return bad(err, errlen, "not a number of seconds (" VNODE_SECONDS_RANGE ")", val);
 	} else if (arg_is(a, NULL, "--rc-timeout")) {
 		if (parse_seconds(val, &o->rc_timeout_ms))
-			return bad(err, errlen, "not a number of seconds (0 to 86400)", val);
+			return bad(err, errlen, "not a number of seconds (" VNODE_SECONDS_RANGE ")", val);
 	} else if (arg_is(a, NULL, "--rc")) {
 		o->rc_cmd = val;
 	} else if (arg_is(a, NULL, "--rc-shutdown")) {

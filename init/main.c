@@ -12,30 +12,22 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "shared.h"
 #include "state.h"
 
 #ifndef VINIT_VERSION
 #define VINIT_VERSION "0.1"
 #endif
 
-long long now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Block every signal but the faults (a crash must stay a crash) and read them
  * from a signalfd. A blocked signal is never discarded, not even for PID 1, so a
  * stop request sent before this point is still pending here. */
 static int setup_signals(void)
 {
-	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGSYS, SIGTRAP };
 	sigset_t set;
 
 	sigfillset(&set);
-	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
-		sigdelset(&set, faults[i]);
+	sigset_del_faults(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
 	signal(SIGTTIN, SIG_IGN);
@@ -127,7 +119,7 @@ static void on_initctl(struct vinit *v, const struct initctl_event *e)
 	bool acts = e->kind == ICTL_INVALID || e->kind == ICTL_SETENV ||
 		    (e->kind == ICTL_RUNLEVEL && e->action != ACT_NONE);
 	if (acts && e->sleeptime > 0 && v->phase == PH_RUNNING)
-		v->grace_ms = (unsigned)(e->sleeptime > 86400 ? 86400 : e->sleeptime) * 1000u;
+		v->grace_ms = (unsigned)(e->sleeptime > VNODE_MAX_SECONDS ? VNODE_MAX_SECONDS : e->sleeptime) * 1000u;
 	if (e->kind == ICTL_INVALID)
 		stop_request(v, ACT_POWEROFF, "a write to /run/initctl");
 	else if (e->kind == ICTL_RUNLEVEL && e->action != ACT_NONE)

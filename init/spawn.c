@@ -9,9 +9,8 @@ extern char **environ;
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "shared.h"
 #include "state.h"
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 bool file_exists(const char *path)
 {
@@ -44,7 +43,7 @@ static void exec_script(const char *const argv[], const char *runlevel, const ch
 		envp[n++] = *e;
 	}
 	if (!has_path)
-		envp[n++] = "PATH=" DEFAULT_PATH;
+		envp[n++] = "PATH=" VNODE_DEFAULT_PATH;
 	if (runlevel && fmt(rl, sizeof(rl), "RUNLEVEL=%s", runlevel))
 		envp[n++] = rl;
 	if (prevlevel && fmt(pl, sizeof(pl), "PREVLEVEL=%s", prevlevel))
