@@ -300,15 +300,12 @@ static int make_overlay_dirs(const struct vm_config *c, char *err, size_t errlen
 static int build(struct build *b, const struct vm_config *c, char *err, size_t errlen)
 {
 	struct vm_plan plan;
-	char img[PATH_MAX];
 	int r;
 
 	/* First of all: nothing we mount may propagate back to the host. */
 	if ((r = vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen)) < 0)
 		return r;
-	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
-	bool has_img = c->ndisks == 0 && (c->resolved ? c->img_fd >= 0 : access(img, F_OK) == 0);
-	if ((r = vm_plan_root(c, has_img, NULL, &plan, err, errlen)) < 0)
+	if ((r = vm_plan_root(c, vm_has_image(c), NULL, &plan, err, errlen)) < 0)
 		return r;
 	if (plan.mode == VM_MODE_OVERLAY && (r = make_overlay_dirs(c, err, errlen)) < 0)
 		return r;

@@ -179,6 +179,17 @@ static int check_img(const char *img, int *keep_fd, char *err, size_t errlen)
 	return 0;
 }
 
+bool vm_has_image(const struct vm_config *c)
+{
+	char img[PATH_MAX];
+	if (c->ndisks)
+		return false;
+	if (c->resolved)
+		return c->img_fd >= 0;
+	vm_image_path(c, img, sizeof(img));
+	return access(img, F_OK) == 0;
+}
+
 /* keep, keep_fd: NULL (check only), or where each disk's probe and open image go;
  * keep_fd[VM_MAX_DISKS] is NAME.img's. */
 static int check(const struct vm_config *c, struct vm_extent *keep, int *keep_fd, char *err,
@@ -202,9 +213,7 @@ static int check(const struct vm_config *c, struct vm_extent *keep, int *keep_fd
 		if ((r = check_disk(i, &c->disks[i], c, keep ? &keep[i] : NULL,
 				    keep_fd ? &keep_fd[i] : NULL, err, errlen)) < 0)
 			return r;
-	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
-	bool has_img = c->ndisks == 0 && access(img, F_OK) == 0;
-	if ((r = vm_plan_root(c, has_img, NULL, &plan, err, errlen)) < 0)
+	if ((r = vm_plan_root(c, vm_has_image(c), NULL, &plan, err, errlen)) < 0)
 		return r;
 	if (c->base && plan.mode != VM_MODE_DISK &&
 	    (r = check_dir("BASE", c->base, err, errlen)) < 0)
@@ -220,6 +229,7 @@ static int check(const struct vm_config *c, struct vm_extent *keep, int *keep_fd
 		r = check_upper(c, err, errlen);
 		break;
 	case VM_MODE_IMAGE:
+		vm_image_path(c, img, sizeof(img));
 		r = check_img(img, keep_fd ? &keep_fd[VM_MAX_DISKS] : NULL, err, errlen);
 		break;
 	}

@@ -37,6 +37,11 @@ const struct vm_devlink vm_devlinks[] = {
 };
 const unsigned vm_ndevlinks = sizeof(vm_devlinks) / sizeof(vm_devlinks[0]);
 
+void vm_image_path(const struct vm_config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s.img", c->dir, c->name);
+}
+
 enum vm_mode vm_select_mode(const struct vm_config *c, bool has_img)
 {
 	if (c->ndisks > 0)
@@ -108,7 +113,7 @@ int vm_plan_root(const struct vm_config *c, bool has_img, const char *const laye
 	case VM_MODE_OVERLAY:
 	case VM_MODE_IMAGE:
 		if (p->mode == VM_MODE_IMAGE) {
-			snprintf(a, sizeof(a), "%s/%s.img", c->dir, c->name);
+			vm_image_path(c, a, sizeof(a));
 			snprintf(b, sizeof(b), "%s/mnt", c->dir);
 			r = add(p, VM_DISK_IMG, NULL, 0, true, a, b, "");
 			snprintf(a, sizeof(a), "%s", layers ? layers[0] : "");

@@ -19,7 +19,7 @@ static int clear_image(const struct vm_config *c, char *err, size_t errlen)
 	int status, nr;
 	pid_t pid;
 
-	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
+	vm_image_path(c, img, sizeof(img));
 	snprintf(mnt, sizeof(mnt), "%s/mnt", c->dir);
 	int r = vm_probe_image(img, 0, &x, err, errlen);
 	if (r < 0) {
@@ -53,12 +53,10 @@ static int clear_image(const struct vm_config *c, char *err, size_t errlen)
 
 int vm_remove_state(const struct vm_config *c, char *err, size_t errlen)
 {
-	char img[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 	int r;
 
-	snprintf(img, sizeof(img), "%s/%s.img", c->dir, c->name);
-	bool has_img = c->ndisks == 0 && access(img, F_OK) == 0;
-	switch (vm_select_mode(c, has_img)) {
+	switch (vm_select_mode(c, vm_has_image(c))) {
 	case VM_MODE_DISK:
 	case VM_MODE_BIND:
 		return 0;

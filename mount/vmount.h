@@ -69,6 +69,10 @@ enum vm_mode {
 	VM_MODE_OVERLAY, /* (c) root/ over BASE, work/ as workdir */
 	VM_MODE_IMAGE,   /* (d) NAME.img on mnt/, mnt/root (over BASE if set) */
 };
+/* DIR/NAME.img into buf (pure); whether the root comes from it: no DISKS, and the file is
+ * there (or, once vm_resolve ran, was opened). The one place this is decided. */
+void vm_image_path(const struct vm_config *c, char *buf, size_t len);
+bool vm_has_image(const struct vm_config *c);
 /* Pure: DISKS win, then NAME.img (has_img), then BASE, then root/. */
 enum vm_mode vm_select_mode(const struct vm_config *c, bool has_img);
 const char *vm_mode_name(enum vm_mode m);
