@@ -46,7 +46,7 @@ $(KINC)/.stamp:
 # only what uses it.
 $(B)/musl/%.o: %.c $(KINC)/.stamp
 	@mkdir -p $(@D)
-	$(MUSLCC) $(MUSL_CFLAGS) -MMD -MP -Ihostside -Imount -Inetns -c $< -o $@
+	$(MUSLCC) $(MUSL_CFLAGS) -MMD -MP -Iinit -Ihostside -Imount -Inetns -c $< -o $@
 
 $(B)/vinit: $(VINIT_OBJ)
 	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $^ -o $@
@@ -55,7 +55,7 @@ $(B)/vinit: $(VINIT_OBJ)
 # hostside/monitor/ plus the few host-side files it shares with vnode; none of
 # them uses libblkid, libmnl or libcap.
 MONITOR_SRC := $(wildcard hostside/monitor/*.c) hostside/runtime.c hostside/hook.c \
-	hostside/error.c hostside/paths.c hostside/handoff.c \
+	hostside/error.c hostside/paths.c hostside/handoff.c hostside/verb.c hostside/end.c \
 	netns/nsname.c netns/err.c netns/teardown.c
 MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/musl/%.o)
 
@@ -63,24 +63,25 @@ $(B)/vnode-monitor: $(MONITOR_OBJ)
 	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $^ -o $@
 
 # ---- host-side libraries: each folder is one static archive ----------------
-# init/'s pure parts are also built for the host, for the unit tests.
+# init/'s pure parts and hostside/monitor/ are also built for the host, for the
+# unit tests (hostside/monitor/ as libhostside-monitor.a).
 define hostlib
-$(B)/lib$(1).a: $(patsubst %.c,$(B)/host/%.o,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
+$(B)/lib$(subst /,-,$(1)).a: $(patsubst %.c,$(B)/host/%.o,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
 	@mkdir -p $$(@D)
 	rm -f $$@ && ar rcs $$@ $$^
 endef
-$(foreach m,init mount netns hostside,$(eval $(call hostlib,$(m))))
+$(foreach m,init mount netns hostside hostside/monitor,$(eval $(call hostlib,$(m))))
 
 $(B)/host/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -I$(<D) -Imount -Inetns -c $< -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -I$(<D) -Iinit -Imount -Inetns -c $< -o $@
 
 -include $(shell find $(B)/musl $(B)/host -name '*.d' 2>/dev/null)
 
-LIBS := $(B)/libhostside.a $(B)/libmount.a $(B)/libnetns.a $(B)/libinit.a
+LIBS := $(B)/libhostside-monitor.a $(B)/libhostside.a $(B)/libmount.a $(B)/libnetns.a $(B)/libinit.a
 
 $(B)/vnode: hostside/main.c $(LIBS)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Iinit -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "shared.h"
 #include "vnode.h"
 
 static void __attribute__((noreturn, format(printf, 2, 3))) fail(int fd, const char *fmt, ...)
@@ -81,35 +82,35 @@ int child_main(struct vnode *v, struct child_pipes p)
 	/* The root first: it needs nothing from outside, so the loop device and the
 	 * mount overlap the monitor's veth work. Then wait for the veths. */
 	if (vm_build_root(&v->vm, &held, err, sizeof(err)) < 0)
-		fail(p.err, "%s: %s", v->name, err);
+		fail(p.err, "%s: %s", v->id.name, err);
 	if (held.note[0])
-		errorf("%s: %s", v->name, held.note);
+		errorf("%s: %s", v->id.name, held.note);
 	if (fdpass_send(p.go, 'b', held.fd, held.n) < 0 || read(p.go, &go, 1) != 1)
 		_exit(EXIT_FAILED);  /* the monitor gave up on us */
 	close(p.go);
 	if (sethostname(v->hostname, strlen(v->hostname)) < 0)
-		fail(p.err, "%s: sethostname %s: %s", v->name, v->hostname, strerror(errno));
+		fail(p.err, "%s: sethostname %s: %s", v->id.name, v->hostname, strerror(errno));
 	if (v->net.mode != VN_HOST && vn_setup_inside(&v->net, err, sizeof(err)) < 0)
-		fail(p.err, "%s: %s", v->name, err);
+		fail(p.err, "%s: %s", v->id.name, err);
 	if (caps_drop_bounding(v->caps_drop, err, sizeof(err)) < 0)
-		fail(p.err, "%s: %s", v->name, err);
+		fail(p.err, "%s: %s", v->id.name, err);
 	bool vinit = init_is_vinit(v->init);
 	if (vinit ? dup2(p.ready, 3) < 0 : close(p.ready) < 0)
-		fail(p.err, "%s: ready pipe: %s", v->name, strerror(errno));
+		fail(p.err, "%s: ready pipe: %s", v->id.name, strerror(errno));
 	int first = vinit ? 4 : 3;
 	/* the error pipe out of the range the disks are placed on */
 	int efd = fcntl(p.err, F_DUPFD_CLOEXEC, first + VM_MAX_DISKS);
 	if (efd < 0)
-		fail(p.err, "%s: error pipe: %s", v->name, strerror(errno));
+		fail(p.err, "%s: error pipe: %s", v->id.name, strerror(errno));
 	p.err = efd;
 	if (place_held(&held, first, err, sizeof(err)) < 0)
-		fail(p.err, "%s: %s", v->name, err);
+		fail(p.err, "%s: %s", v->id.name, err);
 	/* The init gets stdin, stdout, stderr, the ready fd and the disks; nothing else. */
 	if (close_range((unsigned)first + held.n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		fail(p.err, "%s: close_range: %s", v->name, strerror(errno));
+		fail(p.err, "%s: close_range: %s", v->id.name, strerror(errno));
 	init_argv(v->init, vinit, held.n, first, num, argv);
-	char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	char *const envp[] = { "PATH=" VNODE_DEFAULT_PATH,
 			       "TERM=linux", "HOME=/", "container=vnode", NULL };
 	execve(v->init, argv, envp);
-	fail(p.err, "%s: exec %s: %s", v->name, v->init, strerror(errno));
+	fail(p.err, "%s: exec %s: %s", v->id.name, v->init, strerror(errno));
 }

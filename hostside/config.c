@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "shared.h"
+#include "vnet.h"
 
 extern char **environ;
 
@@ -412,31 +414,31 @@ static int read_scalar(struct lexer *lx, struct vlist *v, bool array_key)
 	return vlist_push(v, sbuf_take(&b)) ? nomem(lx) : 0;
 }
 
-#define MAX_SECONDS 86400 /* a day: more is a typo, not a wish */
-
 static bool is_seconds(const char *s)
 {
 	size_t n = strspn(s, "0123456789");
 
-	return n > 0 && n <= 5 && s[n] == '\0' && atoi(s) <= MAX_SECONDS;
+	return n > 0 && n <= 5 && s[n] == '\0' && atoi(s) <= VNODE_MAX_SECONDS;
 }
 
 static int check_value(struct lexer *lx, const struct conf_key *k, const struct vlist *v,
 		       struct pos at)
 {
 	const char *s = v->n ? v->v[0] : "";
+	enum vn_mode mode;
+	char why[128];
 
 	/* empty is the default, for these keys as for all others */
 
 	switch (k->check) {
-	case CHECK_NETWORK:
-		if (*s && strcmp(s, "private") && strcmp(s, "host") && strcmp(s, "none"))
-			return fail(lx, at, "NETWORK must be private, host or none, not '%s'", s);
+	case CHECK_NETWORK:  /* the rule and its wording are netns/'s */
+		if (vn_parse_mode(s, &mode, why, sizeof(why)) < 0)
+			return fail(lx, at, "%s", why);
 		return 0;
 	case CHECK_SECONDS:
 		if (*s && !is_seconds(s))
-			return fail(lx, at, "%s must be a whole number of seconds (0 to %d), not '%s'",
-				    k->name, MAX_SECONDS, s);
+			return fail(lx, at, "%s must be a whole number of seconds (%s), not '%s'",
+				    k->name, VNODE_SECONDS_RANGE, s);
 		return 0;
 	case CHECK_NONE:
 		return 0;

@@ -1,7 +1,7 @@
-/* The one error-reporting helper: a single line on stderr, "vnode: ...". */
+/* The error helpers: err buffers inside, one line on stderr at the edge, "vnode: ...". */
 #include <stdarg.h>
 #include <stdio.h>
-#include "vnode.h"
+#include "runtime.h"
 
 static void vreport(const char *fmt, va_list ap)
 {
@@ -16,6 +16,23 @@ void errorf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(fmt, ap);
 	va_end(ap);
+}
+
+int vnode_err(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	va_list ap;
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -e;
+}
+
+int exit_with(int status, const char *err)
+{
+	errorf("%s", err);
+	return status;
 }
 
 /* Progress for the operator, on stdout. */

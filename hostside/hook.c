@@ -6,29 +6,29 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "vnode.h"
+#include "runtime.h"
 
-void hook_run(const struct vnode *v, const char *event)
+void hook_run(const char *hook, const char *name, const char *event)
 {
 	int status;
-	if (!v->hook)
+	if (!hook || !event)
 		return;
 	pid_t pid = fork();
 	if (pid < 0) {
-		errorf("%s: hook %s: fork: %s", v->name, v->hook, strerror(errno));
+		errorf("%s: hook %s: fork: %s", name, hook, strerror(errno));
 		return;
 	}
 	if (pid == 0) {
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		execl(v->hook, v->hook, v->name, event, (char *)NULL);
-		errorf("%s: hook %s: %s", v->name, v->hook, strerror(errno));
+		execl(hook, hook, name, event, (char *)NULL);
+		errorf("%s: hook %s: %s", name, hook, strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		errorf("%s: hook %s %s failed (status %d)", v->name, v->hook, event, status);
+		errorf("%s: hook %s %s failed (status %d)", name, hook, event, status);
 }

@@ -1,5 +1,5 @@
-/* The monitor, first half: one process per vnode, outside it, the parent of its
- * init. This half boots the vnode (clone, veths, "go", wait for "up"), reports "up"
+/* The launch, the monitor's first half: one process per vnode, outside it, the parent
+ * of its init. This half boots the vnode (clone, veths, "go", wait for "up"), reports "up"
  * to whoever ran `vnode boot`, then execs vnode-monitor in the same process: a small
  * static program that watches the vnode for the rest of its life (hostside/monitor/)
  * without the libraries that booting needs. For a reboot, and after a kill, that
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "handoff.h"
+#include "shared.h"
 #include "vnode.h"
 
 struct monitor {
@@ -38,7 +39,7 @@ static void tell(struct monitor *m, const char *msg, bool done)
 	if (m->report_fd < 0)
 		return;
 	if (write(m->report_fd, msg, strlen(msg)) < 0)
-		errorf("%s: reporting to vnode boot: %s", m->v->name, strerror(errno));
+		errorf("%s: reporting to vnode boot: %s", m->v->id.name, strerror(errno));
 	if (!done)
 		return;
 	close(m->report_fd);
@@ -79,7 +80,7 @@ static pid_t clone_child(struct vnode *v, int *pidfd)
 static void stop_child(struct monitor *m)
 {
 	if (syscall(SYS_pidfd_send_signal, m->h.pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-		errorf("%s: SIGKILL to init %d: %s", m->v->name, (int)m->h.init, strerror(errno));
+		errorf("%s: SIGKILL to init %d: %s", m->v->id.name, (int)m->h.init, strerror(errno));
 	while (waitpid(m->h.init, NULL, 0) < 0 && errno == EINTR)
 		;
 	close(m->h.pidfd);
@@ -96,7 +97,7 @@ static int take_disks(struct monitor *m, int sock, char *msg, size_t len)
 	int r = fdpass_recv(sock, &tag, m->h.disk_fd, HANDOFF_MAX_FDS, &m->h.ndisk_fd);
 	if (r == 0 && tag == 'b')
 		return 0;
-	snprintf(msg, len, "%s: child vanished%s%s", m->v->name, r ? ": " : "",
+	snprintf(msg, len, "%s: child vanished%s%s", m->v->id.name, r ? ": " : "",
 		 r ? strerror(-r) : "");
 	return -1;
 }
@@ -111,7 +112,7 @@ static int boot_once(struct monitor *m)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
-		snprintf(msg, sizeof(msg), "%s: pipe: %s", v->name, strerror(errno));
+		snprintf(msg, sizeof(msg), "%s: pipe: %s", v->id.name, strerror(errno));
 		return report(m, msg), errorf("%s", msg), EXIT_FAILED;
 	}
 	pid_t pid = clone_child(v, &pidfd);
@@ -124,7 +125,7 @@ static int boot_once(struct monitor *m)
 	close(go[0]), close(err[1]), close(ready[1]);
 	vm_release(&v->vm);  /* the child has the checked images now */
 	if (pid < 0) {
-		snprintf(msg, sizeof(msg), "%s: clone: %s", v->name, strerror(errno));
+		snprintf(msg, sizeof(msg), "%s: clone: %s", v->id.name, strerror(errno));
 		close(go[1]), close(err[0]), close(ready[0]);
 		return errorf("%s", msg), report(m, msg), EXIT_FAILED;
 	}
@@ -133,15 +134,15 @@ static int boot_once(struct monitor *m)
 	m->h.boots = ++m->st.boots;
 	m->h.started = m->st.started = time(NULL);
 	/* recorded before the veths and the netns name exist */
-	runtime_set_phase(m->v, &m->st, "booting");
+	runtime_set_phase(&m->v->id, &m->st, verbs[VERB_BOOT].phase);
 	int r = 0;
 	char why[1300];
-	if (v->net.mode != VN_HOST && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
+	if (vnode_netns(v) && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
 		r = EXIT_USAGE;
 	else if (take_disks(m, go[1], msg, sizeof(msg)) < 0)
 		r = EXIT_FAILED;
 	else if (write(go[1], "g", 1) != 1)
-		r = EXIT_FAILED, snprintf(msg, sizeof(msg), "%s: child vanished", v->name);
+		r = EXIT_FAILED, snprintf(msg, sizeof(msg), "%s: child vanished", v->id.name);
 	close(go[1]);  /* without a go, the child ends */
 	/* The child builds its root meanwhile; its own failure says more than whatever
 	 * followed from it here. */
@@ -154,7 +155,7 @@ static int boot_once(struct monitor *m)
 		stop_child(m);
 		return r;
 	}
-	runtime_set_phase(m->v, &m->st, "up");
+	runtime_set_phase(&m->v->id, &m->st, "up");
 	return 0;
 }
 
@@ -164,7 +165,7 @@ static int find_monitor(struct monitor *m, char *msg, size_t len)
 {
 	ssize_t n = readlink("/proc/self/exe", m->exe, sizeof(m->exe) - 1);
 	if (n <= 0) {
-		snprintf(msg, len, "%s: /proc/self/exe: %s", m->v->name, strerror(errno));
+		snprintf(msg, len, "%s: /proc/self/exe: %s", m->v->id.name, strerror(errno));
 		return -1;
 	}
 	m->exe[n] = 0;
@@ -176,30 +177,26 @@ static int find_monitor(struct monitor *m, char *msg, size_t len)
 	if (access(m->monitor, X_OK) == 0)
 		return 0;
 	snprintf(msg, len, "%s: no vnode-monitor next to %s (nor in ../libexec/vnode): %s",
-		 m->v->name, m->exe, strerror(errno));
+		 m->v->id.name, m->exe, strerror(errno));
 	return -1;
 }
 
 static void ended(struct monitor *m, int r)
 {
-	char err[512];
-	if (r && m->v->net.mode != VN_HOST && vn_teardown(&m->v->net, err, sizeof(err)) < 0)
-		errorf("%s", err);
-	runtime_remove(m->v);
-	hook_run(m->v, r ? "failed" : "down");
+	vnode_end(&m->v->id, vnode_netns(m->v), m->v->hook, r ? "failed" : "down");
 }
 
 /* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
 static int hand_over(struct monitor *m)
 {
 	tell(m, "up\n", false);
-	hook_run(m->v, "up");
+	hook_run(m->v->hook, m->v->id.name, "up");
 	m->h.up_ms = mono_ms();
 	m->h.exe = m->exe;
 	fflush(NULL);
 	handoff_exec(&m->h, m->monitor, "vnode-monitor", NULL);
 	char msg[PATH_MAX + 100];
-	snprintf(msg, sizeof(msg), "%s: exec %s: %s", m->v->name, m->monitor, strerror(errno));
+	snprintf(msg, sizeof(msg), "%s: exec %s: %s", m->v->id.name, m->monitor, strerror(errno));
 	errorf("%s", msg);
 	report(m, msg);
 	stop_child(m);
@@ -211,18 +208,17 @@ static int block_signals(void)
 {
 	sigset_t set;
 	sigfillset(&set);
-	sigdelset(&set, SIGSEGV), sigdelset(&set, SIGBUS), sigdelset(&set, SIGFPE);
-	sigdelset(&set, SIGILL), sigdelset(&set, SIGABRT);
+	sigset_del_faults(&set);
 	return sigprocmask(SIG_BLOCK, &set, NULL);  /* fails only for a bad set */
 }
 
 static void fill_handoff(struct monitor *m)
 {
 	struct vnode *v = m->v;
-	m->h.name = v->name;
+	m->h.name = v->id.name;
 	m->h.home = vnode_home;
 	m->h.hook = v->hook;
-	m->h.netns = v->net.mode == VN_HOST ? NULL : v->net.name;
+	m->h.netns = vnode_netns(v);
 	m->h.stop_timeout = v->stop_timeout;
 }
 
@@ -236,20 +232,20 @@ static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 
 	/* An ignored SIGCHLD (inherited) would have the kernel reap the init. */
 	if (block_signals() < 0 || signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
-		snprintf(msg, len, "%s: signals: %s", v->name, strerror(errno));
+		snprintf(msg, len, "%s: signals: %s", v->id.name, strerror(errno));
 		return -1;
 	}
 	if (find_monitor(m, msg, len) < 0)
 		return -1;
 	if (ftruncate(m->h.lock_fd, 0) < 0 || pwrite(m->h.lock_fd, pidline, (size_t)n, 0) != n) {
-		snprintf(msg, len, "%s: %s: %s", v->name, v->pidfile, strerror(errno));
+		snprintf(msg, len, "%s: %s: %s", v->id.name, v->id.pidfile, strerror(errno));
 		return -1;
 	}
 	if (!foreground)
 		return 0;
-	m->h.log_fd = open(v->logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	m->h.log_fd = open(v->id.logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (m->h.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(msg, len, "%s: %s: %s", v->name, v->logfile, strerror(errno));
+		snprintf(msg, len, "%s: %s: %s", v->id.name, v->id.logfile, strerror(errno));
 		return -1;
 	}
 	m->h.out_r = p[0];  /* the console goes to the terminal and to the log */
@@ -257,7 +253,7 @@ static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 	return 0;
 }
 
-int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground)
+int launch(struct vnode *v, int lockfd, int report_fd, bool foreground)
 {
 	struct monitor m = { .v = v, .report_fd = report_fd };
 	char msg[PATH_MAX + 200];
@@ -269,10 +265,10 @@ int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground)
 	if (prepare(&m, foreground, msg, sizeof(msg)) < 0) {
 		errorf("%s", msg);
 		report(&m, msg);
-		runtime_remove(v);
+		runtime_remove(&v->id);
 		return EXIT_FAILED;
 	}
-	hook_run(v, "booting");
+	hook_run(v->hook, v->id.name, verbs[VERB_BOOT].hook);
 	if ((r = boot_once(&m)))
 		return ended(&m, r), r;
 	return hand_over(&m);
@@ -281,29 +277,32 @@ int monitor_run(struct vnode *v, int lockfd, int report_fd, bool foreground)
 /* `vnode __resume`: vnode-monitor hands back a vnode that rebooted (boot it again,
  * with the config as it is now) or was killed (remove its writable state). The
  * netns name is already gone. */
-int monitor_resume(const struct handoff *h)
+int launch_resume(const struct handoff *h)
 {
 	struct vnode *v = calloc(1, sizeof(*v));  /* heap: see cmd_boot */
 	struct monitor m = { .v = v, .h = *h, .report_fd = -1 };
 	char err[1024];
 	int r;
 
-	if (!v || vnode_paths(v, h->name)) {
-		errorf("%s: resuming: %s", h->name, v ? "bad name" : strerror(ENOMEM));
+	if (!v) {
+		errorf("%s: resuming: %s", h->name, strerror(ENOMEM));
 		return EXIT_FAILED;
 	}
 	m.st.boots = h->boots;
 	m.st.started = h->started;
 	m.h.pidfd = -1;
 	v->hook = h->hook;  /* signals are still blocked: the mask survives exec */
-	if ((r = vnode_load(v, h->name))) {
+	if ((r = vnode_load(v, h->name, err, sizeof(err))) < 0) {
+		errorf("%s", err);
+		if (vnode_id_set(&v->id, h->name, err, sizeof(err)) < 0)
+			return exit_with(EXIT_FAILED, err);
 		v->net.mode = VN_HOST;  /* the name is gone; nothing else to undo */
 		return ended(&m, EXIT_FAILED), EXIT_FAILED;
 	}
 	fill_handoff(&m);
-	if (!strcmp(h->verb, "kill")) {
+	if (verb_by_name(h->verb) == VERB_KILL) {
 		if (vm_remove_state(&v->vm, err, sizeof(err)) < 0)
-			errorf("%s: %s", v->name, err);
+			errorf("%s: %s", v->id.name, err);
 		ended(&m, 0);
 		return EXIT_OK;
 	}
@@ -311,9 +310,9 @@ int monitor_resume(const struct handoff *h)
 		errorf("%s", err);
 		return ended(&m, EXIT_FAILED), EXIT_FAILED;
 	}
-	hook_run(v, "booting");
+	hook_run(v->hook, v->id.name, verbs[VERB_BOOT].hook);
 	if (vm_resolve(&v->vm, err, sizeof(err)) < 0) {
-		errorf("%s: %s", v->name, err);
+		errorf("%s: %s", v->id.name, err);
 		return ended(&m, EXIT_USAGE), EXIT_USAGE;
 	}
 	if ((r = boot_once(&m)))

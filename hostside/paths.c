@@ -1,11 +1,17 @@
 /* A vnode's name and the paths derived from it. Kept apart from load.c because the
  * static monitor (hostside/monitor/) needs these and nothing of the config. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "vnode.h"
+#include <unistd.h>
+#include "runtime.h"
 
 const char *vnode_home = VNODE_HOME_DEFAULT;
 
+/* The one name rule, for the paths, the hostname default and the interfaces derived
+ * from it (netns/): a hostname-safe word of letters, digits and inner '-'. */
 bool vnode_name_ok(const char *name, char *why, size_t whylen)
 {
 	size_t n = strlen(name);
@@ -25,21 +31,34 @@ bool vnode_name_ok(const char *name, char *why, size_t whylen)
 	return true;
 }
 
-/* v must be zeroed (calloc or = {0}). */
-int vnode_paths(struct vnode *v, const char *name)
+/* id must be zeroed. -EINVAL for a bad name, -ENAMETOOLONG for a long VNODE_HOME. */
+int vnode_id_set(struct vnode_id *id, const char *name, char *err, size_t errlen)
 {
 	char why[128];
-	if (!vnode_name_ok(name, why, sizeof(why))) {
-		errorf("\"%.80s\": bad vnode name: %s", name, why);
-		return EXIT_USAGE;
-	}
-	strcpy(v->name, name);
-	if (snprintf(v->dir, sizeof(v->dir), "%s/%s", vnode_home, name) >= (int)sizeof(v->dir)) {
-		errorf("%s: VNODE_HOME is too long", name);
-		return EXIT_USAGE;
-	}
-	snprintf(v->pidfile, sizeof(v->pidfile), VNODE_RUN_DIR "/%s.pid", name);
-	snprintf(v->statefile, sizeof(v->statefile), VNODE_RUN_DIR "/%s.state", name);
-	snprintf(v->logfile, sizeof(v->logfile), VNODE_LOG_DIR "/%s.log", name);
+	if (!vnode_name_ok(name, why, sizeof(why)))
+		return vnode_err(err, errlen, EINVAL, "\"%.80s\": bad vnode name: %s", name, why);
+	strcpy(id->name, name);
+	if (snprintf(id->dir, sizeof(id->dir), "%s/%s", vnode_home, name) >= (int)sizeof(id->dir))
+		return vnode_err(err, errlen, ENAMETOOLONG, "%s: VNODE_HOME is too long", name);
+	snprintf(id->pidfile, sizeof(id->pidfile), VNODE_RUN_DIR "/%s.pid", name);
+	snprintf(id->statefile, sizeof(id->statefile), VNODE_RUN_DIR "/%s.state", name);
+	snprintf(id->logfile, sizeof(id->logfile), VNODE_LOG_DIR "/%s.log", name);
 	return 0;
+}
+
+int vnode_list(char names[][VNODE_NAME_MAX + 1], int max, char *err, size_t errlen)
+{
+	struct dirent **ents;
+	char path[PATH_MAX], why[128];
+	int n = scandir(vnode_home, &ents, NULL, alphasort), k = 0;
+	if (n < 0)
+		return vnode_err(err, errlen, errno, "%s: %s", vnode_home, strerror(errno));
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s/config", vnode_home, ents[i]->d_name);
+		if (k < max && vnode_name_ok(ents[i]->d_name, why, sizeof(why)) && access(path, F_OK) == 0)
+			snprintf(names[k++], VNODE_NAME_MAX + 1, "%.48s", ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return k;
 }

@@ -7,15 +7,17 @@
  *               and stop the vnode, and never mistakes a recycled pid for it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include "vnode.h"
+#include "runtime.h"
 
 /* Field 22 of /proc/PID/stat: start time in clock ticks since boot; 0 when the
  * process is gone or a zombie (a vnode's init whose monitor was SIGKILLed is
@@ -46,11 +48,11 @@ bool pid_alive(pid_t pid)
 	return pid > 0 && start_ticks(pid) != 0;
 }
 
-int runtime_lock(const struct vnode *v)
+int runtime_lock(const struct vnode_id *id)
 {
 	if (mkdir(VNODE_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	int fd = open(v->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(id->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -61,10 +63,10 @@ int runtime_lock(const struct vnode *v)
 	return fd;
 }
 
-static pid_t monitor_holding(const struct vnode *v)
+static pid_t monitor_holding(const struct vnode_id *id)
 {
 	char buf[32] = "";
-	int fd = open(v->pidfile, O_RDONLY | O_CLOEXEC);
+	int fd = open(id->pidfile, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
@@ -73,20 +75,18 @@ static pid_t monitor_holding(const struct vnode *v)
 	return held && n > 0 ? (pid_t)atoi(buf) : 0;
 }
 
-/* Reports its own failure (with the file and errno), so a caller may go on with the
- * empty state it leaves: "not running" is the safe reading of an unreadable file. */
-int runtime_read(const struct vnode *v, struct vnode_state *s)
+int runtime_read(const struct vnode_id *id, struct vnode_state *s, char *err, size_t errlen)
 {
 	char key[32], val[64];
 	unsigned long long ticks = 0;
 	memset(s, 0, sizeof(*s));
-	s->monitor = monitor_holding(v);
-	FILE *f = fopen(v->statefile, "re");
+	s->monitor = monitor_holding(id);
+	FILE *f = fopen(id->statefile, "re");
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		errorf("%s: %s: %s", v->name, v->statefile, strerror(errno));
-		return -errno;
+		return vnode_err(err, errlen, errno, "%s: %s: %s", id->name, id->statefile,
+				 strerror(errno));
 	}
 	while (fscanf(f, "%31[^=]=%63s\n", key, val) == 2) {
 		if (!strcmp(key, "init"))
@@ -106,16 +106,16 @@ int runtime_read(const struct vnode *v, struct vnode_state *s)
 	return 0;
 }
 
-int runtime_write(const struct vnode *v, const struct vnode_state *s)
+int runtime_write(const struct vnode_id *id, const struct vnode_state *s)
 {
 	char tmp[PATH_MAX + 8];
-	snprintf(tmp, sizeof(tmp), "%s.new", v->statefile);
+	snprintf(tmp, sizeof(tmp), "%s.new", id->statefile);
 	FILE *f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
 	fprintf(f, "init=%d\ninit_ticks=%llu\nstarted=%lld\nboots=%u\nphase=%s\n", (int)s->init,
 		s->init ? start_ticks(s->init) : 0, s->started, s->boots, s->phase);
-	if (fclose(f) != 0 || rename(tmp, v->statefile) < 0) {
+	if (fclose(f) != 0 || rename(tmp, id->statefile) < 0) {
 		int e = errno;
 		unlink(tmp);
 		return -e;
@@ -124,12 +124,27 @@ int runtime_write(const struct vnode *v, const struct vnode_state *s)
 }
 
 /* Records a new phase (booting, up, halting, ...); a failure is reported, never fatal. */
-void runtime_set_phase(const struct vnode *v, struct vnode_state *s, const char *phase)
+void runtime_set_phase(const struct vnode_id *id, struct vnode_state *s, const char *phase)
 {
 	int r;
 	snprintf(s->phase, sizeof(s->phase), "%s", phase);
-	if ((r = runtime_write(v, s)) < 0)
-		errorf("%s: writing %s: %s", v->name, v->statefile, strerror(-r));
+	if ((r = runtime_write(id, s)) < 0)
+		errorf("%s: writing %s: %s", id->name, id->statefile, strerror(-r));
+}
+
+/* Event-driven: a pidfd becomes readable when the process exits. */
+int wait_pid_gone(pid_t pid, int timeout_ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return errno == ESRCH ? 0 : -errno;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	int r;
+	while ((r = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	int e = errno;
+	close(fd);
+	return r > 0 ? 0 : r == 0 ? -ETIMEDOUT : -e;
 }
 
 long long mono_ms(void)
@@ -139,10 +154,10 @@ long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void runtime_remove(const struct vnode *v)
+void runtime_remove(const struct vnode_id *id)
 {
-	if (unlink(v->statefile) < 0 && errno != ENOENT)
-		errorf("%s: removing %s: %s", v->name, v->statefile, strerror(errno));
-	if (unlink(v->pidfile) < 0 && errno != ENOENT)
-		errorf("%s: removing %s: %s", v->name, v->pidfile, strerror(errno));
+	if (unlink(id->statefile) < 0 && errno != ENOENT)
+		errorf("%s: removing %s: %s", id->name, id->statefile, strerror(errno));
+	if (unlink(id->pidfile) < 0 && errno != ENOENT)
+		errorf("%s: removing %s: %s", id->name, id->pidfile, strerror(errno));
 }

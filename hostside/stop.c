@@ -1,5 +1,5 @@
-/* vnode halt, kill and reboot: a running vnode through its monitor's signals, an
- * orphaned one (its monitor SIGKILLed) directly. */
+/* vnode halt, kill and reboot: a running vnode through its monitor's signals (verb.c),
+ * an orphaned one (its monitor SIGKILLed) directly. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,28 +10,22 @@
 #include <unistd.h>
 #include "vnode.h"
 
-/* What a dead vnode leaves for whoever finds it: the netns name, the runtime files. */
-static void reclaim(struct vnode *v)
-{
-	char err[512];
-	if (v->net.mode != VN_HOST && vn_teardown(&v->net, err, sizeof(err)) < 0)
-		errorf("%s", err);
-	runtime_remove(v);
-}
-
-static void stop_orphan(struct vnode *v, pid_t init, int how)
+/* An init whose monitor is gone: TERM (vinit powers off), KILL after STOP_TIMEOUT. */
+static int stop_orphan(struct vnode *v, pid_t init, enum verb how, char *err, size_t errlen)
 {
 	int r = 0;
-	if (kill(init, how == 'k' ? SIGKILL : SIGTERM) < 0 && errno != ESRCH)
+	if (kill(init, how == VERB_KILL ? SIGKILL : SIGTERM) < 0 && errno != ESRCH)
 		r = -errno;
-	else if (how != 'k' && wait_pid_gone(init, (int)v->stop_timeout * 1000) == -ETIMEDOUT &&
+	else if (how != VERB_KILL && wait_pid_gone(init, (int)v->stop_timeout * 1000) == -ETIMEDOUT &&
 		 kill(init, SIGKILL) < 0 && errno != ESRCH)
 		r = -errno;
 	if (!r)
 		r = wait_pid_gone(init, -1);
+	vnode_end(&v->id, vnode_netns(v), v->hook, "down");
 	if (r < 0)
-		errorf("%s: stopping init %d (its monitor is gone): %s", v->name, (int)init, strerror(-r));
-	reclaim(v);
+		return vnode_err(err, errlen, -r, "%s: stopping init %d (its monitor is gone): %s",
+				 v->id.name, (int)init, strerror(-r));
+	return 0;
 }
 
 /* After a reboot request: waits until the monitor reports the next boot up, or ends.
@@ -50,32 +44,30 @@ static int reboot_watch_open(struct reboot_watch *w, pid_t monitor)
 	return -e;
 }
 
-static int reboot_wait(struct reboot_watch *w, const struct vnode *v, unsigned boots)
+/* True once the boot after `boots` is up; false when the monitor ended first. */
+static bool reboot_wait(struct reboot_watch *w, const struct vnode *v, unsigned boots)
 {
 	struct vnode_state st;
 	char buf[4096];
+	bool up = false;
 	for (;;) {
-		runtime_read(v, &st);
-		if (st.boots > boots && st.init && !strcmp(st.phase, "up"))
+		if (runtime_read(&v->id, &st, buf, sizeof(buf)) == 0 && st.boots > boots && st.init &&
+		    !strcmp(st.phase, "up")) {
+			up = true;
 			break;
+		}
 		struct pollfd pfd[2] = { { w->ino, POLLIN, 0 }, { w->pidfd, POLLIN, 0 } };
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
-			errorf("%s: poll: %s", v->name, strerror(errno));
-			st.init = 0;
+			errorf("%s: poll: %s", v->id.name, strerror(errno));
 			break;
 		}
-		if (pfd[1].revents) {
-			st.init = 0;
+		if (pfd[1].revents)
 			break;
-		}
 		while (read(w->ino, buf, sizeof(buf)) > 0)
 			;
 	}
 	close(w->pidfd), close(w->ino);
-	if (st.init)
-		return EXIT_OK;
-	errorf("%s: did not come back up (see %s)", v->name, v->logfile);
-	return EXIT_FAILED;
+	return up;
 }
 
 static int reboot_running(struct vnode *v, const struct vnode_state *st)
@@ -83,75 +75,84 @@ static int reboot_running(struct vnode *v, const struct vnode_state *st)
 	struct reboot_watch w;
 	int r = reboot_watch_open(&w, st->monitor);
 	if (r < 0) {
-		errorf("%s: watching %s: %s", v->name, VNODE_RUN_DIR, strerror(-r));
+		errorf("%s: watching %s: %s", v->id.name, VNODE_RUN_DIR, strerror(-r));
 		return EXIT_FAILED;
 	}
-	if (kill(st->monitor, SIGUSR2) < 0) {
-		errorf("%s: signalling monitor %d: %s", v->name, (int)st->monitor, strerror(errno));
+	if (kill(st->monitor, verbs[VERB_REBOOT].monitor_sig) < 0) {
+		errorf("%s: signalling monitor %d: %s", v->id.name, (int)st->monitor, strerror(errno));
 		close(w.pidfd), close(w.ino);
 		return EXIT_FAILED;
 	}
-	if ((r = reboot_wait(&w, v, st->boots)) == EXIT_OK)
-		notef("%s: rebooted", v->name);
-	return r;
+	if (!reboot_wait(&w, v, st->boots)) {
+		errorf("%s: did not come back up (see %s)", v->id.name, v->id.logfile);
+		return EXIT_FAILED;
+	}
+	notef("%s: %s", v->id.name, verbs[VERB_REBOOT].done);
+	return EXIT_OK;
 }
 
 /* A running monitor does the stop itself, so a vnode whose config has since been
  * broken or removed can still be halted, killed or rebooted. */
-static int stop_monitored(struct vnode *v, const struct vnode_state *st, int how)
+static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how)
 {
-	static const int monitor_sig[] = { ['h'] = SIGTERM, ['k'] = SIGUSR1 };
-	if (how == 'r')
+	char err[1024];
+	if (how == VERB_REBOOT)
 		return reboot_running(v, st);
-	if (kill(st->monitor, monitor_sig[how]) < 0) {
-		errorf("%s: signalling monitor %d: %s", v->name, (int)st->monitor, strerror(errno));
+	if (kill(st->monitor, verbs[how].monitor_sig) < 0) {
+		errorf("%s: signalling monitor %d: %s", v->id.name, (int)st->monitor, strerror(errno));
 		return EXIT_FAILED;
 	}
 	wait_pid_gone(st->monitor, -1);
 	/* The monitor removes the writable state as the config says; without a readable
-	 * config (vnode_load has said why) it could only stop the vnode. */
-	if (how == 'k' && vnode_load(v, v->name)) {
-		errorf("%s: stopped, but its writable state was kept", v->name);
+	 * config it could only stop the vnode. */
+	if (how == VERB_KILL && vnode_load(v, v->id.name, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		errorf("%s: stopped, but its writable state was kept", v->id.name);
 		return EXIT_FAILED;
 	}
-	notef("%s: %s", v->name, how == 'k' ? "killed" : "halted");
+	notef("%s: %s", v->id.name, verbs[how].done);
 	return EXIT_OK;
 }
 
-/* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running. */
-static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, int how)
+/* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running (its
+ * monitor and init were SIGKILLed, say: what they named is reclaimed). */
+static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum verb how)
 {
-	char err[512];
-	if (st->init) {
-		stop_orphan(v, st->init, how);
-		if (how == 'r')
-			return cmd_boot(v->name, false);
-	} else if (how == 'r') {
-		errorf("%s: not running", v->name);
-		return EXIT_FAILED;
-	} else {
-		reclaim(v);  /* its monitor and init were SIGKILLed, say */
-	}
-	if (how == 'k' && vm_remove_state(&v->vm, err, sizeof(err)) < 0) {
-		errorf("%s: %s", v->name, err);
+	char err[1024];
+	if (!st->init && how == VERB_REBOOT) {
+		errorf("%s: not running", v->id.name);
 		return EXIT_FAILED;
 	}
-	notef("%s: %s", v->name, !st->init ? "not running" : how == 'k' ? "killed" : "halted");
+	if (!st->init)
+		vnode_end(&v->id, vnode_netns(v), NULL, NULL);
+	else if (stop_orphan(v, st->init, how, err, sizeof(err)) < 0)
+		errorf("%s", err);
+	if (how == VERB_REBOOT)
+		return cmd_boot(v->id.name, false);
+	if (how == VERB_KILL && vm_remove_state(&v->vm, err, sizeof(err)) < 0) {
+		errorf("%s: %s", v->id.name, err);
+		return EXIT_FAILED;
+	}
+	notef("%s: %s", v->id.name, st->init ? verbs[how].done : "not running");
 	return EXIT_OK;
 }
 
-int cmd_stop(const char *name, int how)
+int cmd_stop(const char *name, enum verb how)
 {
 	struct vnode v = { 0 };
 	struct vnode_state st;
+	char err[1024];
 	int r;
 
-	if ((r = need_root()) || (r = vnode_paths(&v, name)))
-		return r;
-	runtime_read(&v, &st);
+	if ((r = vnode_id_set(&v.id, name, err, sizeof(err))) < 0)
+		return exit_with(EXIT_USAGE, err);
+	if (runtime_read(&v.id, &st, err, sizeof(err)) < 0)
+		errorf("%s", err);  /* taken as stopped */
 	if (st.monitor)
 		r = stop_monitored(&v, &st, how);
-	else if (!(r = vnode_load(&v, name)))
+	else if ((r = vnode_load(&v, name, err, sizeof(err))) < 0)
+		r = load_failed(r, err);
+	else
 		r = stop_unmonitored(&v, &st, how);
 	vnode_free(&v);
 	return r;

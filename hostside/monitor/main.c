@@ -8,17 +8,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "monitor.h"
+#include "shared.h"
 
-/* The booting half blocked every signal; they stay blocked across the exec, so one
- * sent meanwhile is still pending and is read here. */
+/* The booting half blocked every signal but the faults; they stay blocked across the
+ * exec, so one sent meanwhile is still pending and is read here. */
 static int open_signals(void)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	for (int s = 1; s < 32; s++)
-		if (s != SIGKILL && s != SIGSTOP && s != SIGSEGV && s != SIGBUS && s != SIGFPE &&
-		    s != SIGILL && s != SIGABRT)
-			sigaddset(&set, s);
+	sigfillset(&set);
+	sigset_del_faults(&set);
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
@@ -47,17 +45,14 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	vnode_home = w.h.home;
-	if (vnode_paths(&w.v, w.h.name))
-		return give_up(&w, "bad name");
+	if (vnode_id_set(&w.id, w.h.name, err, sizeof(err)) < 0)
+		return give_up(&w, err);
 	/* An ignored SIGCHLD would survive the exec and have the kernel reap the init. */
 	if (handoff_take(&w.h) < 0 || signal(SIGCHLD, SIG_DFL) == SIG_ERR)
 		return give_up(&w, strerror(errno));
-	w.v.hook = w.h.hook;
-	w.v.stop_timeout = w.h.stop_timeout;
-	w.v.net.mode = w.h.netns ? VN_PRIVATE : VN_HOST;
-	snprintf(w.v.net.name, sizeof(w.v.net.name), "%s", w.h.netns ? w.h.netns : "");
 	w.st = (struct vnode_state){ .init = w.h.init, .started = w.h.started, .boots = w.h.boots };
 	snprintf(w.st.phase, sizeof(w.st.phase), "up");
+	w.state = WATCH_UP;
 	w.deadline = -1;
 	if ((w.sfd = open_signals()) < 0)
 		return give_up(&w, strerror(errno));

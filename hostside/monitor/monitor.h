@@ -1,4 +1,4 @@
-/* vnode-monitor: the second half of a vnode's monitor (see hostside/monitor.c for the
+/* vnode-monitor: the second half of a vnode's monitor (see hostside/launch.c for the
  * first). A small static program, exec'ed in the monitor's process once the vnode is
  * up, that watches it for the rest of its life. */
 #ifndef MONITOR_H
@@ -6,19 +6,44 @@
 
 #include <stdbool.h>
 #include "../handoff.h"
-#include "../vnode.h"
+#include "../runtime.h"
+#include "../verb.h"
 
+/* decide.c: the watcher's decisions, pure. One state, moved only by watch_request. */
+enum watch_state { WATCH_UP, WATCH_HALTING, WATCH_REBOOTING, WATCH_KILLING };
+
+/* The state after a request (verb); the same state when the request changes nothing:
+ * a kill overrides anything, a halt overrides a reboot, a reboot only starts from up. */
+enum watch_state watch_request(enum watch_state s, enum verb v);
+/* The verb a state carries out (WATCH_UP: VERB_BOOT, nothing asked). */
+enum verb watch_verb(enum watch_state s);
+
+/* What to do once the init has ended: resume it (boot again, or remove the writable
+ * state after a kill), or end. A vnode that rebooted itself sooner than CRASH_LOOP_S
+ * after it came up is backed off: 250 ms, doubling to 30 s. */
+enum watch_end { END_DOWN, END_REBOOT, END_KILL };
+struct watch_next { enum watch_end what; int delay_ms; };
+struct watch_next watch_ended(enum watch_state s, int wstatus, long long up_for_ms,
+			      int last_delay_ms);
+/* How the init ended, from its wait status, for the log. */
+const char *watch_ending(int wstatus);
+
+#define BACKOFF_MIN_MS 250
+#define BACKOFF_MAX_MS 30000
+#define CRASH_LOOP_S 10
+
+/* watch.c */
 struct watcher {
-	struct handoff h;
-	struct vnode v;            /* name, paths, hook, netns name: what the end needs */
+	struct handoff h;          /* name, hook, netns name, stop timeout, fds */
+	struct vnode_id id;        /* the runtime files and the log */
 	struct vnode_state st;
 	int sfd;                   /* signalfd of the monitor's blocked signals */
-	bool halting, killing, rebooting;  /* what was asked from outside */
-	long long deadline;        /* CLOCK_MONOTONIC ms of the SIGKILL after a halt, or -1 */
+	enum watch_state state;
+	long long deadline;        /* CLOCK_MONOTONIC ms of the SIGKILL after a request, or -1 */
 	unsigned lost_log, lost_terminal;  /* boot -f: console reads not fully copied */
 };
 
-/* watch.c: sleeps until the init ends, then cleans up, or execs `vnode __resume` for a
+/* Sleeps until the init ends, then ends the vnode, or execs `vnode __resume` for a
  * reboot or after a kill. Returns the monitor's exit status. */
 int watch_vnode(struct watcher *w);
 

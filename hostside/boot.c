@@ -1,0 +1,146 @@
+/* vnode boot: checks the vnode can boot, then launches it (launch.c) in a monitor
+ * process of its own, and returns once that says "up" or why not. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "vnode.h"
+
+/* The monitor's child: a session of its own, the console log as stdout and stderr. */
+static void __attribute__((noreturn)) run_monitor(struct vnode *v, int lock, int report)
+{
+	char msg[1400];
+	int null = open("/dev/null", O_RDWR), log = open(v->id.logfile, O_WRONLY | O_CREAT | O_APPEND, 0640);
+	if (setsid() < 0 || null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 ||
+	    dup2(log, 2) < 0) {
+		int n = snprintf(msg, sizeof(msg), "%s: starting the monitor (log %s): %s", v->id.name,
+				 v->id.logfile, strerror(errno));
+		if (write(report, msg, (size_t)n) < 0)
+			_exit(EXIT_FAILED);
+		_exit(EXIT_FAILED);
+	}
+	close(null), close(log);
+	_exit(launch(v, lock, report, false));
+}
+
+/* What the monitor reported: "up\n", or why not, until EOF. */
+static void read_report(int fd, char *msg, size_t len)
+{
+	ssize_t n, got = 0;
+	while ((n = read(fd, msg + got, len - 1 - (size_t)got)) > 0 || (n < 0 && errno == EINTR))
+		got += n > 0 ? n : 0;
+	msg[got] = 0;
+}
+
+static int start_monitor(struct vnode *v, int lock)
+{
+	int report[2], status = 0;
+	char msg[1400];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		errorf("%s: pipe: %s", v->id.name, strerror(errno));
+		return EXIT_FAILED;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		errorf("%s: fork: %s", v->id.name, strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (pid == 0) {
+		close(report[0]);
+		run_monitor(v, lock, report[1]);
+	}
+	close(report[1]);
+	close(lock);
+	read_report(report[0], msg, sizeof(msg));
+	close(report[0]);
+	if (strcmp(msg, "up\n") == 0) {
+		notef("%s: %s", v->id.name, verbs[VERB_BOOT].done);
+		return EXIT_OK;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	const char *why = strncmp(msg, "up\n", 3) == 0 ? msg + 3 : msg;  /* up, then lost */
+	errorf("%s", *why ? why : "the monitor died during boot (see the log)");
+	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EXIT_FAILED;
+}
+
+/* Runtime files nobody holds: a monitor that was SIGKILLed. An init it left running
+ * is still the vnode; with none, what it named is stale and goes. */
+static int reclaim_stale(struct vnode *v, const struct vnode_state *st, char *err, size_t errlen)
+{
+	if (st->init)
+		return vnode_err(err, errlen, EBUSY,
+				 "%s: already running (init %d, its monitor is gone: vnode halt %s)",
+				 v->id.name, (int)st->init, v->id.name);
+	vnode_gone(v->id.name, vnode_netns(v));
+	return 0;
+}
+
+/* Under the lock: everything that can be refused before anything is made. Returns 0,
+ * or the exit status with err filled. */
+static int check_boot(struct vnode *v, char *err, size_t errlen)
+{
+	struct vnode_state st;
+	char why[900];
+	int r = runtime_read(&v->id, &st, why, sizeof(why));
+	if (r < 0)
+		errorf("%s", why);  /* unreadable: taken as stopped */
+	else if (reclaim_stale(v, &st, err, errlen) < 0)
+		return EXIT_FAILED;
+	if (vm_resolve(&v->vm, why, sizeof(why)) < 0 ||
+	    (vnode_netns(v) && vn_check(&v->net, why, sizeof(why)) < 0)) {
+		unlink(v->id.pidfile);
+		vnode_err(err, errlen, EINVAL, "%s: %s", v->id.name, why);
+		return EXIT_USAGE;
+	}
+	if (mkdir(VNODE_LOG_DIR, 0755) < 0 && errno != EEXIST) {
+		vnode_err(err, errlen, errno, "%s: %s: %s", v->id.name, VNODE_LOG_DIR, strerror(errno));
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
+static int boot_vnode(struct vnode *v, const char *name, bool foreground)
+{
+	struct vnode_state st = { 0 };
+	char err[1024];
+	int r, lock;
+
+	if ((r = vnode_load(v, name, err, sizeof(err))) < 0)
+		return load_failed(r, err);
+	if ((lock = runtime_lock(&v->id)) == -EWOULDBLOCK) {
+		if (runtime_read(&v->id, &st, err, sizeof(err)) < 0)
+			errorf("%s", err);
+		errorf("%s: already running (monitor %d)", name, (int)st.monitor);
+		return EXIT_FAILED;
+	}
+	if (lock < 0) {
+		errorf("%s: %s: %s", name, v->id.pidfile, strerror(-lock));
+		return EXIT_FAILED;
+	}
+	if ((r = check_boot(v, err, sizeof(err)))) {
+		close(lock);
+		return exit_with(r, err);
+	}
+	return foreground ? launch(v, lock, -1, true) : start_monitor(v, lock);
+}
+
+int cmd_boot(const char *name, bool foreground)
+{
+	/* Heap, not stack: the monitor lives as long as the vnode, and calloc leaves the
+	 * untouched pages of this large struct out of its resident memory. */
+	struct vnode *v = calloc(1, sizeof(*v));
+	if (!v) {
+		errorf("%s: out of memory", name);
+		return EXIT_FAILED;
+	}
+	int r = boot_vnode(v, name, foreground);
+	vnode_free(v);
+	free(v);
+	return r;
+}

@@ -1,0 +1,33 @@
+/* The vnode command line, parsed into data by a table (cli.c), with no side effect:
+ * main.c runs what it says, and tests/unit/test_hostside_cli.c checks the parsing. */
+#ifndef VNODE_CLI_H
+#define VNODE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "verb.h"
+
+enum command { CMD_HELP, CMD_BOOT, CMD_STOP, CMD_STATUS, CMD_LIST, CMD_EXEC, CMD_WAIT,
+	       CMD_LOG, CMD_ALL, CMD_RESUME, NCOMMANDS };
+
+struct cli {
+	enum command cmd;
+	enum verb verb;       /* CMD_BOOT, CMD_STOP, CMD_ALL */
+	const char *home;     /* --home DIR, or NULL */
+	char **names;         /* the NAMEs */
+	int nnames;
+	char **rest;          /* exec: CMD...; __resume: its --key=value arguments */
+	int nrest;
+	bool foreground;      /* boot -f */
+	bool json;            /* list --json */
+	unsigned jobs;        /* *-all -j N; 0: one per CPU */
+	bool needs_root;
+};
+
+/* argv[0]'s base name picks the vnode syntax or a compatibility one (pretend-boot,
+ * bootvnodes, vnodesetup). 0, or -EINVAL with a one-line message in err. */
+int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t errlen);
+
+extern const char cli_usage[];
+
+#endif

@@ -1,0 +1,20 @@
+/* The end of a vnode's life, written once for all who see it: the watcher when the init
+ * ends, the launcher when a boot fails, `vnode halt|kill` for an orphan whose monitor
+ * was SIGKILLed. */
+#include "runtime.h"
+#include "vnet.h"
+
+void vnode_gone(const char *name, const char *netns)
+{
+	char err[512];
+	if (netns && vn_nsname_remove(netns, err, sizeof(err)) < 0)
+		errorf("%s: %s", name, err);
+}
+
+void vnode_end(const struct vnode_id *id, const char *netns, const char *hook, const char *event)
+{
+	vnode_gone(id->name, netns);
+	runtime_remove(id);
+	if (event)
+		hook_run(hook, id->name, event);
+}
