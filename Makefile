@@ -46,7 +46,7 @@ $(KINC)/.stamp:
 # only what uses it.
 $(B)/musl/%.o: %.c $(KINC)/.stamp
 	@mkdir -p $(@D)
-	$(MUSLCC) $(MUSL_CFLAGS) -MMD -MP -Iinit -Ihostside -Imount -Inetns -c $< -o $@
+	$(MUSLCC) $(MUSL_CFLAGS) -MMD -MP -Iinclude -Ihostside -Imount -Inetns -c $< -o $@
 
 $(B)/vinit: $(VINIT_OBJ)
 	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $^ -o $@
@@ -74,14 +74,14 @@ $(foreach m,init mount netns hostside hostside/monitor,$(eval $(call hostlib,$(m
 
 $(B)/host/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -I$(<D) -Iinit -Imount -Inetns -c $< -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -I$(<D) -Iinclude -Imount -Inetns -c $< -o $@
 
 -include $(shell find $(B)/musl $(B)/host -name '*.d' 2>/dev/null)
 
 LIBS := $(B)/libhostside-monitor.a $(B)/libhostside.a $(B)/libmount.a $(B)/libnetns.a $(B)/libinit.a
 
 $(B)/vnode: hostside/main.c $(LIBS)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Iinit -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -91,7 +91,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(B)/tests/helpers/%)
 
 # A test or helper named <module>_*.c links that module's archive only, so one
 # folder's half-done work never breaks another's tests; hostside_* links all.
-TINC := -Iinit -Imount -Inetns -Ihostside
+TINC := -Iinclude -Iinit -Imount -Inetns -Ihostside
 define testprog
 $(B)/tests/$(1)/test_$(2)_%: tests/$(1)/test_$(2)_%.c $(3)
 	@mkdir -p $$(@D)

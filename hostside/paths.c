@@ -10,33 +10,13 @@
 
 const char *vnode_home = VNODE_HOME_DEFAULT;
 
-/* The one name rule, for the paths, the hostname default and the interfaces derived
- * from it (netns/): a hostname-safe word of letters, digits and inner '-'. */
-bool vnode_name_ok(const char *name, char *why, size_t whylen)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > VNODE_NAME_MAX) {
-		snprintf(why, whylen, "must be 1 to %d characters", VNODE_NAME_MAX);
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  (c == '-' && i > 0 && i + 1 < n);
-		if (!ok) {
-			snprintf(why, whylen, "is not a hostname-safe word (letters, digits, inner '-')");
-			return false;
-		}
-	}
-	return true;
-}
-
-/* id must be zeroed. -EINVAL for a bad name, -ENAMETOOLONG for a long VNODE_HOME. */
+/* id must be zeroed. -EINVAL for a bad name (the rule is include/shared.h's),
+ * -ENAMETOOLONG for a long VNODE_HOME. */
 int vnode_id_set(struct vnode_id *id, const char *name, char *err, size_t errlen)
 {
-	char why[128];
-	if (!vnode_name_ok(name, why, sizeof(why)))
-		return vnode_err(err, errlen, EINVAL, "\"%.80s\": bad vnode name: %s", name, why);
+	if (!vnode_name_valid(name))
+		return vnode_err(err, errlen, EINVAL, "\"%.80s\": bad vnode name: want " VNODE_NAME_RULE,
+				 name);
 	strcpy(id->name, name);
 	if (snprintf(id->dir, sizeof(id->dir), "%s/%s", vnode_home, name) >= (int)sizeof(id->dir))
 		return vnode_err(err, errlen, ENAMETOOLONG, "%s: VNODE_HOME is too long", name);
@@ -49,13 +29,13 @@ int vnode_id_set(struct vnode_id *id, const char *name, char *err, size_t errlen
 int vnode_list(char names[][VNODE_NAME_MAX + 1], int max, char *err, size_t errlen)
 {
 	struct dirent **ents;
-	char path[PATH_MAX], why[128];
+	char path[PATH_MAX];
 	int n = scandir(vnode_home, &ents, NULL, alphasort), k = 0;
 	if (n < 0)
 		return vnode_err(err, errlen, errno, "%s: %s", vnode_home, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s/config", vnode_home, ents[i]->d_name);
-		if (k < max && vnode_name_ok(ents[i]->d_name, why, sizeof(why)) && access(path, F_OK) == 0)
+		if (k < max && vnode_name_valid(ents[i]->d_name) && access(path, F_OK) == 0)
 			snprintf(names[k++], VNODE_NAME_MAX + 1, "%.48s", ents[i]->d_name);
 		free(ents[i]);
 	}

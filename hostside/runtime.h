@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "shared.h"
 
 /* Exit statuses: the contract with scripts and testbeds. */
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
@@ -20,7 +21,6 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 #define VNODE_HOME_DEFAULT "/opt/sub"
 #define VNODE_RUN_DIR "/run/vnode"
 #define VNODE_LOG_DIR "/var/log/vnode"
-#define VNODE_NAME_MAX 48
 
 /* error.c */
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -31,7 +31,7 @@ int vnode_err(char *err, size_t errlen, int e, const char *fmt, ...)
 /* A command's edge: prints err once and returns status. */
 int exit_with(int status, const char *err);
 
-/* paths.c: the one name rule, and the files a name gives. */
+/* paths.c: the files a name gives. */
 struct vnode_id {
 	char name[VNODE_NAME_MAX + 1];
 	char dir[PATH_MAX];        /* $VNODE_HOME/NAME */
@@ -40,7 +40,6 @@ struct vnode_id {
 	char logfile[PATH_MAX];    /* /var/log/vnode/NAME.log: the console */
 };
 extern const char *vnode_home;
-bool vnode_name_ok(const char *name, char *why, size_t whylen);
 int vnode_id_set(struct vnode_id *id, const char *name, char *err, size_t errlen);
 /* The names of the vnodes under VNODE_HOME (directories holding a config), sorted. */
 int vnode_list(char names[][VNODE_NAME_MAX + 1], int max, char *err, size_t errlen);

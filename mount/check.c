@@ -9,6 +9,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "shared.h"
 #include "vmerr.h"
 #include "vmount.h"
 
@@ -199,8 +200,8 @@ static int check(const struct vm_config *c, struct vm_extent *keep, int *keep_fd
 	char img[PATH_MAX];
 	int r;
 
-	if (!c->name || !*c->name || strchr(c->name, '/'))
-		return vm_fail(err, errlen, EINVAL, "vnode name \"%s\" is not a plain name",
+	if (!c->name || !vnode_name_valid(c->name))
+		return vm_fail(err, errlen, EINVAL, "invalid vnode name \"%s\" (" VNODE_NAME_RULE ")",
 			       c->name ? c->name : "");
 	if (!c->dir || c->dir[0] != '/')
 		return vm_fail(err, errlen, EINVAL, "vnode %s: directory \"%s\" is not absolute",

@@ -40,10 +40,9 @@ int vn_config_init(struct vn_config *c, const char *name, const char *network,
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	if (!name || !vn_name_valid(name))
+	if (!name || !vnode_name_valid(name))
 		return vn_err(err, errlen, EINVAL,
-			      "invalid vnode name \"%s\" (1-%d bytes of A-Z a-z 0-9 . _ -)",
-			      name ? name : "", VN_NAME_MAX);
+			      "invalid vnode name \"%s\" (" VNODE_NAME_RULE ")", name ? name : "");
 	strcpy(c->name, name);
 	r = vn_parse_mode(network, &c->mode, why, sizeof(why));
 	if (r < 0)

@@ -7,15 +7,6 @@
 
 #include "vnet_int.h"
 
-bool vn_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > VN_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	return strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
-}
-
 /* Interface names the kernel accepts (dev_valid_name), minus ':' which splits entries. */
 static bool ifname_valid(const char *s, size_t n)
 {
@@ -67,7 +58,7 @@ int vn_parse_cable(const char *name, unsigned i, const char *text, struct vn_cab
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (!vn_name_valid(name))
+	if (!vnode_name_valid(name))
 		return vn_err(err, errlen, EINVAL, "invalid vnode name \"%s\"", name);
 	if (i >= VN_MAX_CABLES)
 		return vn_err(err, errlen, E2BIG, "BRIDGES entry %u: at most %d entries", i,

@@ -32,10 +32,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "shared.h"
 
 #define VN_MAX_CABLES 16 /* the documented limit on BRIDGES entries */
 #define VN_MAX_ADDRS 32  /* the limit on ADDRS entries */
-#define VN_NAME_MAX 64   /* a vnode name: 1..64 bytes of [A-Za-z0-9._-] */
+#define VN_NAME_MAX VNODE_NAME_MAX  /* the rule is include/shared.h's */
 #define VN_NETNS_DIR "/run/netns"
 
 enum vn_mode { VN_PRIVATE, VN_HOST, VN_NONE }; /* NETWORK= unset or private, host, none */
@@ -82,7 +83,6 @@ int vn_parse_cable(const char *name, unsigned i, const char *text, struct vn_cab
 int vn_parse_mac(const char *text, uint8_t mac[6], char *err, size_t errlen);
 int vn_parse_addr(const char *text, struct vn_addr *out, char *err, size_t errlen); /* eth0:10.1.0.2/24 */
 int vn_parse_gateway(const char *text, struct vn_config *c, char *err, size_t errlen);
-bool vn_name_valid(const char *name);
 
 /* role 'v' (vnode side) or 'h' (host side) */
 void vn_derive_mac(const char *name, unsigned i, char role, uint8_t mac[6]);
