@@ -21,8 +21,8 @@ void hook_run(const char *hook, const char *name, const char *event)
 	if (pid == 0) {
 		sigset_t none;
 		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		execl(hook, hook, name, event, (char *)NULL);
+		if (sigprocmask(SIG_SETMASK, &none, NULL) == 0)
+			execl(hook, hook, name, event, (char *)NULL);
 		errorf("%s: hook %s: %s", name, hook, strerror(errno));
 		_exit(127);
 	}

@@ -70,78 +70,77 @@ static bool reboot_wait(struct reboot_watch *w, const struct vnode *v, unsigned 
 	return up;
 }
 
-static int reboot_running(struct vnode *v, const struct vnode_state *st)
+static int reboot_running(struct vnode *v, const struct vnode_state *st, char *err, size_t errlen)
 {
 	struct reboot_watch w;
 	int r = reboot_watch_open(&w, st->monitor);
-	if (r < 0) {
-		errorf("%s: watching %s: %s", v->id.name, VNODE_RUN_DIR, strerror(-r));
-		return EXIT_FAILED;
-	}
+	if (r < 0)
+		return vnode_err(err, errlen, -r, "%s: watching %s: %s", v->id.name, VNODE_RUN_DIR,
+				 strerror(-r));
 	if (kill(st->monitor, verbs[VERB_REBOOT].monitor_sig) < 0) {
-		errorf("%s: signalling monitor %d: %s", v->id.name, (int)st->monitor, strerror(errno));
+		r = vnode_err(err, errlen, errno, "%s: signalling monitor %d: %s", v->id.name,
+			      (int)st->monitor, strerror(errno));
 		close(w.pidfd), close(w.ino);
-		return EXIT_FAILED;
+		return r;
 	}
-	if (!reboot_wait(&w, v, st->boots)) {
-		errorf("%s: did not come back up (see %s)", v->id.name, v->id.logfile);
-		return EXIT_FAILED;
-	}
-	notef("%s: %s", v->id.name, verbs[VERB_REBOOT].done);
-	return EXIT_OK;
+	if (!reboot_wait(&w, v, st->boots))
+		return vnode_err(err, errlen, EIO, "%s: did not come back up (see %s)", v->id.name,
+				 v->id.logfile);
+	return 0;
 }
 
 /* A running monitor does the stop itself, so a vnode whose config has since been
  * broken or removed can still be halted, killed or rebooted. */
-static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how)
+static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how,
+			  char *err, size_t errlen)
 {
-	char err[1024];
+	char why[1024];
 	if (how == VERB_REBOOT)
-		return reboot_running(v, st);
-	if (kill(st->monitor, verbs[how].monitor_sig) < 0) {
-		errorf("%s: signalling monitor %d: %s", v->id.name, (int)st->monitor, strerror(errno));
-		return EXIT_FAILED;
-	}
-	wait_pid_gone(st->monitor, -1);
+		return reboot_running(v, st, err, errlen);
+	if (kill(st->monitor, verbs[how].monitor_sig) < 0)
+		return vnode_err(err, errlen, errno, "%s: signalling monitor %d: %s", v->id.name,
+				 (int)st->monitor, strerror(errno));
+	int r = wait_pid_gone(st->monitor, -1);
+	if (r < 0)
+		return vnode_err(err, errlen, -r, "%s: waiting for monitor %d: %s", v->id.name,
+				 (int)st->monitor, strerror(-r));
 	/* The monitor removes the writable state as the config says; without a readable
 	 * config it could only stop the vnode. */
-	if (how == VERB_KILL && vnode_load(v, v->id.name, err, sizeof(err)) < 0) {
-		errorf("%s", err);
-		errorf("%s: stopped, but its writable state was kept", v->id.name);
-		return EXIT_FAILED;
-	}
-	notef("%s: %s", v->id.name, verbs[how].done);
-	return EXIT_OK;
+	if (how == VERB_KILL && (r = vnode_load(v, v->id.name, why, sizeof(why))) < 0)
+		return vnode_err(err, errlen, -r, "%s: stopped, but its writable state was kept: %s",
+				 v->id.name, why);
+	return 0;
 }
 
 /* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running (its
  * monitor and init were SIGKILLed, say: what they named is reclaimed). */
-static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum verb how)
+static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum verb how,
+			    char *err, size_t errlen)
 {
-	char err[1024];
-	if (!st->init && how == VERB_REBOOT) {
-		errorf("%s: not running", v->id.name);
-		return EXIT_FAILED;
-	}
+	char why[1024];
+	int r;
+	if (!st->init && how == VERB_REBOOT)
+		return vnode_err(err, errlen, ESRCH, "%s: not running", v->id.name);
 	if (!st->init)
 		vnode_end(&v->id, vnode_netns(v), NULL, NULL);
-	else if (stop_orphan(v, st->init, how, err, sizeof(err)) < 0)
-		errorf("%s", err);
-	if (how == VERB_REBOOT)
-		return cmd_boot(v->id.name, false);
-	if (how == VERB_KILL && vm_remove_state(&v->vm, err, sizeof(err)) < 0) {
-		errorf("%s: %s", v->id.name, err);
-		return EXIT_FAILED;
-	}
-	notef("%s: %s", v->id.name, st->init ? verbs[how].done : "not running");
-	return EXIT_OK;
+	else if ((r = stop_orphan(v, st->init, how, err, errlen)) < 0)
+		return r;
+	if (how == VERB_KILL && (r = vm_remove_state(&v->vm, why, sizeof(why))) < 0)
+		return vnode_err(err, errlen, -r, "%s: %s", v->id.name, why);
+	return 0;
+}
+
+/* What `vnode VERB` says when it is done. */
+static const char *done(const struct vnode_state *st, enum verb how)
+{
+	return st->monitor || st->init ? verbs[how].done : "not running";
 }
 
 int cmd_stop(const char *name, enum verb how)
 {
 	struct vnode v = { 0 };
 	struct vnode_state st;
-	char err[1024];
+	char err[2048];
 	int r;
 
 	if ((r = vnode_id_set(&v.id, name, err, sizeof(err))) < 0)
@@ -149,11 +148,16 @@ int cmd_stop(const char *name, enum verb how)
 	if (runtime_read(&v.id, &st, err, sizeof(err)) < 0)
 		errorf("%s", err);  /* taken as stopped */
 	if (st.monitor)
-		r = stop_monitored(&v, &st, how);
+		r = stop_monitored(&v, &st, how, err, sizeof(err));
 	else if ((r = vnode_load(&v, name, err, sizeof(err))) < 0)
-		r = load_failed(r, err);
+		return vnode_free(&v), load_failed(r, err);
 	else
-		r = stop_unmonitored(&v, &st, how);
+		r = stop_unmonitored(&v, &st, how, err, sizeof(err));
 	vnode_free(&v);
-	return r;
+	if (r < 0)
+		return exit_with(EXIT_FAILED, err);
+	if (how == VERB_REBOOT && !st.monitor)
+		return cmd_boot(name, false);  /* the orphan is stopped: boot it as new */
+	notef("%s: %s", name, done(&st, how));
+	return EXIT_OK;
 }

@@ -18,11 +18,6 @@
 
 #define FSTAB_MAX (64 * 1024)
 
-bool vm_is_ext(const char *type)
-{
-	return !strcmp(type, "ext2") || !strcmp(type, "ext3") || !strcmp(type, "ext4");
-}
-
 int vm_attach(const char *label, const char *path, int fd, unsigned part, bool ro,
 	      const struct vm_extent *known, bool blank_ok, int *nr, struct vm_extent *x,
 	      char *err, size_t errlen)

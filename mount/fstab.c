@@ -14,6 +14,11 @@
 #include "vmerr.h"
 #include "vmount.h"
 
+bool vm_is_ext(const char *type)
+{
+	return !strcmp(type, "ext2") || !strcmp(type, "ext3") || !strcmp(type, "ext4");
+}
+
 /* Generic options: mount attributes set and cleared. */
 static const struct {
 	const char *name;
