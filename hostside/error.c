@@ -21,12 +21,10 @@ void errorf(const char *fmt, ...)
 int vnode_err(char *err, size_t errlen, int e, const char *fmt, ...)
 {
 	va_list ap;
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -e;
+	va_start(ap, fmt);
+	int r = err_vfill(err, errlen, e, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int exit_with(int status, const char *err)

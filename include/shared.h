@@ -4,8 +4,20 @@
 #define VNODE_SHARED_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+
+/* The one error convention: a function returns -e (e a positive errno) and leaves one
+ * line naming the object in err; only a command's edge prints it. mount/'s vm_fail,
+ * netns/'s vn_err and hostside/'s vnode_err are this, under their folder's prefix. */
+static inline int err_vfill(char *err, size_t errlen, int e, const char *fmt, va_list ap)
+{
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	return -e;
+}
 
 /* The one vnode name rule. A name becomes a path (VNODE_HOME/NAME, /run/vnode/NAME.pid,
  * /run/netns/NAME), the default hostname and the prefix of the host's veth names: so a

@@ -6,18 +6,16 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "shared.h"
 #include "vmerr.h"
 
 int vm_fail(char *err, size_t errlen, int e, const char *fmt, ...)
 {
 	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -e;
+	va_start(ap, fmt);
+	int r = err_vfill(err, errlen, e, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 void vm_prefix(char *err, size_t errlen, const char *fmt, ...)

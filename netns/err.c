@@ -1,3 +1,4 @@
+/* netns/'s error helper (include/shared.h has the convention). */
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -6,11 +7,8 @@
 int vn_err(char *err, size_t errlen, int e, const char *fmt, ...)
 {
 	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -e;
+	va_start(ap, fmt);
+	int r = err_vfill(err, errlen, e, fmt, ap);
+	va_end(ap);
+	return r;
 }
