@@ -124,7 +124,7 @@ check: deps
 		build/asan/libinit.a $(UNIT_SRC:tests/unit/%.c=build/asan/tests/unit/%)
 	B=build/asan sh tests/run.sh unit
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--suppress=missingIncludeSystem init mount netns hostside
+		--suppress=missingIncludeSystem include init mount netns hostside
 
 # ---- demo and benchmarks -----------------------------------------------------
 demo: deps all

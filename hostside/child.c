@@ -85,7 +85,7 @@ int child_main(struct vnode *v, struct child_pipes p)
 		fail(p.err, "%s: %s", v->id.name, err);
 	if (held.note[0])
 		errorf("%s: %s", v->id.name, held.note);
-	if (fdpass_send(p.go, 'b', held.fd, held.n) < 0 || read(p.go, &go, 1) != 1)
+	if (fdpass_send(p.go, CHILD_BUILT, held.fd, held.n) < 0 || read(p.go, &go, 1) != 1)
 		_exit(EXIT_FAILED);  /* the monitor gave up on us */
 	close(p.go);
 	if (sethostname(v->hostname, strlen(v->hostname)) < 0)

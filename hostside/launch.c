@@ -88,14 +88,14 @@ static void stop_child(struct monitor *m)
 	handoff_release_disks(&m->h);
 }
 
-/* The child's 'b': its root is built, and the disks it attached come along, for the
+/* The child's CHILD_BUILT: its root is built, and the disks it attached come along, for the
  * monitor to hold (see child.c). A child that failed sends nothing; its error pipe
  * says why. */
 static int take_disks(struct monitor *m, int sock, char *msg, size_t len)
 {
 	char tag = 0;
 	int r = fdpass_recv(sock, &tag, m->h.disk_fd, HANDOFF_MAX_FDS, &m->h.ndisk_fd);
-	if (r == 0 && tag == 'b')
+	if (r == 0 && tag == CHILD_BUILT)
 		return 0;
 	snprintf(msg, len, "%s: child vanished%s%s", m->v->id.name, r ? ": " : "",
 		 r ? strerror(-r) : "");
@@ -141,7 +141,7 @@ static int boot_once(struct monitor *m)
 		r = EXIT_USAGE;
 	else if (take_disks(m, go[1], msg, sizeof(msg)) < 0)
 		r = EXIT_FAILED;
-	else if (write(go[1], "g", 1) != 1)
+	else if (write(go[1], &(char){ CHILD_GO }, 1) != 1)
 		r = EXIT_FAILED, snprintf(msg, sizeof(msg), "%s: child vanished", v->id.name);
 	close(go[1]);  /* without a go, the child ends */
 	/* The child builds its root meanwhile; its own failure says more than whatever

@@ -49,8 +49,9 @@ int launch(struct vnode *v, int lockfd, int report_fd, bool foreground);
 int launch_resume(const struct handoff *h);
 
 /* child.c: the process that becomes the vnode's init. go: a unix socket; the child
- * sends 'b' and its held disk fds once its root is built, and reads 'g'. */
+ * sends CHILD_BUILT and its held disk fds once its root is built, and reads CHILD_GO. */
 struct child_pipes { int go, err, ready; };
+enum { CHILD_BUILT = 'b', CHILD_GO = 'g' };
 int child_main(struct vnode *v, struct child_pipes p) __attribute__((noreturn));
 
 /* fdpass.c: a one-byte tag and up to VM_MAX_DISKS fds over a unix socket. 0 or -errno;

@@ -36,6 +36,7 @@ struct vinit {
 	struct initctl ictl;
 };
 
+/* clock.c: CLOCK_MONOTONIC in µs */
 long long now_us(void);
 
 /* spawn.c */
