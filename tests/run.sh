@@ -1,7 +1,8 @@
 #!/bin/sh
 # Test runner: cmocka unit tests (build/tests/unit/*) and integration scripts
 # (tests/integration/*.sh, root). An integration script prints one line per case,
-# "ok NAME", "FAIL NAME: why" or "skip NAME: why", and exits non-zero on failure.
+# "ok NAME", "FAIL NAME: why" or "skip NAME: why", and exits non-zero on failure. The
+# integration and all modes first run tests/lint.sh (and its self-test) over the scripts.
 # Usage: tests/run.sh unit|integration|soak|all [PATTERN]
 set -u
 B=${B:-build}
@@ -28,6 +29,22 @@ run_unit() {
 			cat "$log"
 		fi
 		echo "unit $(basename "$t"): ${p:-0} passed, ${f:-0} failed"
+	done
+}
+
+# The lint of the integration and soak scripts (no check or expect that asserts only the
+# first of several commands), after its self-test shows it can fail: one case each.
+run_lint() {
+	for a in --self-test ""; do
+		# shellcheck disable=SC2086 # no argument when $a is empty
+		if sh tests/lint.sh $a >"$log" 2>&1; then
+			passed=$((passed + 1)) r=ok
+		else
+			failed=$((failed + 1)) r=FAIL
+			failures="$failures lint${a:+-self-test}"
+			sed 's/^/    /' "$log"
+		fi
+		echo "lint tests/lint.sh${a:+ $a}: $r"
 	done
 }
 
@@ -63,9 +80,9 @@ run_integration() { # [DIR]: tests/integration, or tests/soak
 
 case "$what" in
 unit) run_unit ;;
-integration) run_integration ;;
+integration) run_lint; run_integration ;;
 soak) run_integration tests/soak ;;
-all) run_unit; run_integration ;;
+all) run_unit; run_lint; run_integration ;;
 *) echo "usage: $0 unit|integration|soak|all [PATTERN]" >&2; exit 2 ;;
 esac
 [ -n "$failures" ] && echo "failing:$failures"

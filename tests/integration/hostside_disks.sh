@@ -32,8 +32,7 @@ at_exit 'for l in $(our_loops); do losetup -d /dev/${l##*/} 2>/dev/null; done'
 UUID_IN='dd if="$1" bs=1 skip=1128 count=16 2>/dev/null | od -An -tx1 | tr -d " \n"'
 uuid_inside() { "$V" exec "$1" sh -c "$UUID_IN" - "$2"; }
 uuid_at() { dd if="$1" bs=1 skip=$(($2 + 1128)) count=16 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
-# none_exist PATH...: not there, not even as a dangling symlink (/run/netns/NAME is one).
-none_exist() { for f; do if [ -e "$f" ] || [ -L "$f" ]; then return 1; fi; done; }
+# (none_exist, from lib.sh: /run/netns/NAME is a symlink, so a dangling one counts too.)
 off() { sfdisk -d "$1" | sed -n "s|^$1$2 : start= *\([0-9]*\),.*|\1|p"; }
 
 mkimg() { sh "$TOP/images/mkimage.sh" --no-service --hostname "$1" "$T/$1.raw" >/dev/null; }
@@ -119,8 +118,8 @@ new_vnode blank "vda:1:$T/one.raw" "vdb:2:$T/one.raw" "vdc:1:$T/blank.raw"
 "$V" boot blank >"$T/out" 2>&1
 check blank_partition_accepted [ $? = 0 ]
 check blank_partition_is_a_node "$V" exec blank test -b /dev/vdc1
-check blank_partition_formatted_and_mounted_inside "$V" exec blank sh -c \
-	'mke2fs -q /dev/vdc1 >/dev/null && mkdir -p /mnt/c && mount /dev/vdc1 /mnt/c && echo x >/mnt/c/f && umount /mnt/c'
+MKFS_MOUNT='mke2fs -q /dev/vdc1 >/dev/null && mkdir -p /mnt/c && mount /dev/vdc1 /mnt/c && echo x >/mnt/c/f && umount /mnt/c'
+check blank_partition_formatted_and_mounted_inside "$V" exec blank sh -c "$MKFS_MOUNT"
 "$V" halt blank >/dev/null
 check blank_partition_has_a_filesystem_afterwards sh -c 'blkid -p -O $((2048 * 512)) "$1" | grep -q ext2' - "$T/blank.raw"
 check blank_released released

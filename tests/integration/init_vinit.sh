@@ -22,6 +22,8 @@ ended() { wait "$nspid"; END=$(tail -n 1 "$T/out"); }
 set_rc() { rm -f "$ROOT/etc/rc" "$ROOT/rc.log"; printf '%s\n' "$1" >"$ROOT/etc/rc"; }
 logged() { grep -q "$1" "$T/out"; }
 ended_is() { ended; [ "$END" = "$1" ]; }
+# ended_before_the_grace: vinit logged the end of its shutdown, and no KILL for a grace over.
+ended_before_the_grace() { logged "done in [0-9]* ms" && ! logged "grace of [0-9]* ms over"; }
 
 # --- rc --------------------------------------------------------------------
 set_rc 'echo "rc $1" >/rc.log; poweroff'
@@ -35,7 +37,7 @@ set_rc 'poweroff'
 strace -f -qq -e trace=sync,execve -o "$T/strace" "$NSRUN" -r "$ROOT" -- /sbin/init >"$T/out" 2>&1
 vpid=$(sed -n 's|^\([0-9]*\) *execve("/sbin/init".*= 0$|\1|p' "$T/strace")
 check shutdown_in_pid_ns_ends_by_signal [ "$(tail -n 1 "$T/out")" = "signal 2" ]
-check shutdown_strace_saw_vinit [ -n "$vpid" ] && grep -q "^$vpid .*killed by SIGINT" "$T/strace"
+check shutdown_strace_saw_vinit sh -c '[ -n "$1" ] && grep -q "^$1 .*killed by SIGINT" "$2"' - "$vpid" "$T/strace"
 check shutdown_in_pid_ns_does_not_sync sh -c '! grep -q "^$1 *sync()" "$2"' - "$vpid" "$T/strace"
 
 rm -f "$ROOT/etc/rc" "$ROOT/rc.log"
@@ -136,8 +138,10 @@ boot
 rc_started
 kill -TERM "$pid"
 ended
-ms=$(sed -n 's/.*done in \([0-9]*\) ms.*/\1/p' "$T/out")
-check shutdown_when_all_obey_takes_milliseconds [ -n "$ms" ] && [ "$ms" -lt 500 ]
+# Once all 20 have obeyed the TERM, vinit ends at once: its grace (5 s) never runs out, so
+# it never logs "grace of ... over: sending KILL". (How long it took is a figure, not a check.)
+echo "# shutdown when all obey: $(sed -n 's/.*done in \([0-9]*\) ms.*/\1/p' "$T/out") ms"
+check shutdown_when_all_obey_ends_before_the_grace ended_before_the_grace
 check shutdown_when_all_obey_kills_nobody logged "(0 killed"
 
 # --- command mode ---------------------------------------------------------------------

@@ -49,3 +49,82 @@ retired_since() {
 		idx=$(cat "$f/ifindex" 2>/dev/null) && [ "$idx" -gt "$1" ] && echo "${f##*/}"
 	done
 }
+# none_exist PATH...: none of them exists, not even as a dangling symlink.
+none_exist() { for _f; do if [ -e "$_f" ] || [ -L "$_f" ]; then return 1; fi; done; }
+# status_and_grep STATUS WANTED PATTERN FILE: a command's captured status was WANTED and
+# its output (in FILE) has PATTERN: both, so that one check asserts both.
+status_and_grep() { [ "$1" = "$2" ] && grep -q -- "$3" "$4"; }
+
+# --- the vnode launcher (hostside_*.sh) ---------------------------------------------------
+# vnode_setup: V, a VNODE_HOME of this script's own under $T, a BASE root (busybox, vinit,
+# an rc that says "rc: HOSTNAME up"), and, at exit, vnode_stop_all.
+vnode_setup() {
+	export VNODE_HOME=$T/home
+	V=$B/vnode
+	VNODE_BG=""
+	mkdir -p "$VNODE_HOME"
+	BASE=$T/base
+	make_busybox_root "$BASE"
+	echo 'echo "rc: $(hostname) up"' >"$BASE/etc/rc"
+	at_exit vnode_stop_all
+}
+# vnode_bg CMD...: CMD in the background ($! is its pid), a boot, reboot or halt that the
+# cleanup at exit lets end before it stops the vnodes (a kill during a boot stops nothing).
+vnode_bg() { "$@" & VNODE_BG="$VNODE_BG $!"; }
+# vnode_stop_all: once the background commands have ended (5 s at most), every vnode under
+# VNODE_HOME stopped (kill; halt if the kill cannot read its config), its writable state
+# removed. Runs after the cleanups registered later (the hook FIFOs opened, so that no
+# hook blocks a boot).
+vnode_stop_all() {
+	[ -z "$VNODE_BG" ] || gone $VNODE_BG
+	for _d in "$VNODE_HOME"/*/; do
+		_n=$(basename "$_d")
+		"$V" kill "$_n" >/dev/null 2>&1 || "$V" halt "$_n" >/dev/null 2>&1
+	done
+}
+# new_vnode NAME [CONFIG-LINES]: an overlay vnode over the shared BASE, loopback only. Its
+# log (appended to at every boot) starts empty, so that what a check finds there is this run's.
+new_vnode() {
+	rm -f "/var/log/vnode/$1.log"
+	mkdir -p "$VNODE_HOME/$1/root" "$VNODE_HOME/$1/work"
+	printf 'BASE=%s\nNETWORK=none\n%s\n' "$BASE" "${2:-}" >"$VNODE_HOME/$1/config"
+}
+# vnode_hooks: $T/hook, a HOOK that sends "NAME EVENT" through the FIFO $T/events, where
+# next_event waits for one (10 s at most). At exit the FIFO is opened read-write, so that a
+# hook still blocked on it (a test that failed before reading its events) can end.
+vnode_hooks() {
+	mkfifo "$T/events"
+	printf '#!/bin/sh\necho "$1 $2" >%s\n' "$T/events" >"$T/hook"
+	chmod +x "$T/hook"
+	at_exit 'exec 9<>"$T/events"'
+}
+next_event() { timeout 10 sh -c 'read l <"$1" && echo "$l"' - "$T/events"; }
+# next_events_are EVENT...: the next events are these, in this order. Reads one event per
+# argument even after a mismatch, so that the events after them stay in step.
+next_events_are() {
+	_ok=0
+	for _want; do
+		_got=$(next_event)
+		[ "$_got" = "$_want" ] || { echo "# event: got '$_got', wanted '$_want'"; _ok=1; }
+	done
+	return $_ok
+}
+init_of() { sed -n 's/^init=//p' "/run/vnode/$1.state" 2>/dev/null; }
+monitor_of() { cat "/run/vnode/$1.pid" 2>/dev/null; }
+# nothing_left_of NAME: no runtime file, no /run/netns name, no host veth NAME0 left.
+nothing_left_of() {
+	none_exist "/run/vnode/$1.pid" "/run/vnode/$1.state" "/run/netns/$1" &&
+		! ip -o link show | grep -q " $1"'0[@:]'
+}
+# expect NAME STATUS PATTERN CMD...: CMD exits with STATUS and says PATTERN in one line.
+expect() {
+	_n=$1 _st=$2 _pat=$3
+	shift 3
+	"$@" >"$T/expect.out" 2>&1
+	_r=$?
+	if [ "$_r" = "$_st" ] && grep -q -- "$_pat" "$T/expect.out" && [ "$(wc -l <"$T/expect.out")" = 1 ]; then
+		pass "$_n"
+	else
+		fail "$_n" "exit $_r, wanted $_st; output: $(cat "$T/expect.out")"
+	fi
+}

@@ -138,8 +138,7 @@ check img_boot_status [ $? = 0 ]
 check_released img_released_after_exit
 check img_writes_land_in_image sh -c "debugfs -R 'ls -l /root' '$T/vd/vd.img' 2>/dev/null | grep -qw written"
 "$BOOT" --remove-state --dir "$T/vd" --name vd --base "$R"
-check img_remove_state_empties_mnt_root \
-	sh -c "! debugfs -R 'ls -l /root' '$T/vd/vd.img' 2>/dev/null | grep -qw written"
+check img_remove_state_empties_mnt_root sh -c "! debugfs -R 'ls -l /root' '$T/vd/vd.img' 2>/dev/null | grep -qw written"
 check_released img_released_after_remove_state
 
 # ---- SIGKILL of every process involved ------------------------------------------------

@@ -44,13 +44,10 @@ wait "$run_pid" 2>/dev/null
 check stale_veth_still_there ip link show "${N}0" >/dev/null
 old0=vnold$(cat "/sys/class/net/${N}0/ifindex") old1=vnold$(cat "/sys/class/net/${N}1/ifindex")
 at_exit "ip link del $old0 2>/dev/null; ip link del $old1 2>/dev/null"
-check reboot_after_monitor_crash_reclaims_stale_veths "$RUN" -n "$N" -b "$BR:" -b ":" -- \
-	sh -c "ip -o link show eth1 >/dev/null"
+check reboot_after_monitor_crash_reclaims_stale_veths "$RUN" -n "$N" -b "$BR:" -b ":" -- sh -c "ip -o link show eth1 >/dev/null"
 # The stale ones were renamed out of the way, down and off the bridge; the namespace that
 # holds their peers is alive, so they live on until it dies.
-check stale_veth_renamed_down_and_off_the_bridge sh -c \
-	"ip -o link show $old0 | grep -v 'master\\|UP' >/dev/null && ip -o link show $old1 >/dev/null"
+check stale_veth_renamed_down_and_off_the_bridge sh -c "ip -o link show $old0 | grep -v 'master\\|UP' >/dev/null && ip -o link show $old1 >/dev/null"
 kill -9 "$child_pid"
-check nothing_remains_at_the_end sh -c \
-	"[ ! -L /run/netns/$N ] && $GONE 5000 ${N}0 ${N}1 $old0 $old1"
+check nothing_remains_at_the_end sh -c "[ ! -L /run/netns/$N ] && $GONE 5000 ${N}0 ${N}1 $old0 $old1"
 finish

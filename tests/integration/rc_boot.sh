@@ -76,8 +76,7 @@ check rc_brings_loopback_up grep -q 'lo:.*<.*UP.*>' "$R1/ip.out"
 check rc_sets_default_route grep -q 'default via 10.99.0.1 dev eth0' "$R1/route.out"
 check rc_starts_services_in_order [ "$(head -n 2 "$R1/svc.boot" | tr '\n' ' ')" = "start 10-alpha start 20-beta " ]
 check rc_skips_non_executable_service sh -c "! grep -q gamma '$R1/svc.boot'"
-check rc_shutdown_stops_in_reverse_order \
-	[ "$(tr '\n' ' ' <"$R1/var/log/svc")" = "stop 20-beta stop 10-alpha " ]
+check rc_shutdown_stops_in_reverse_order [ "$(tr '\n' ' ' <"$R1/var/log/svc")" = "stop 20-beta stop 10-alpha " ]
 check rc_shutdown_exits_0 [ "$(cat "$R1/shut.status")" = 0 ]
 
 # Scenario 2: a failing mount, a missing interface, a failing service: rc reports each,
