@@ -3,7 +3,7 @@
 # leaves an orphaned vnode that status reports, boot refuses and halt stops; after a
 # SIGKILL of the monitor and init together a boot works; a monitor SIGKILLed while its
 # "booting" hook runs fails that boot and the next boot works; of two boots of one vnode at
-# once exactly one wins. Vnodes: sk-a, sk-b, sk-c.
+# once exactly one wins; an orphan's halt runs its HOOK's down. Vnodes: sk-a .. sk-d.
 . "$(dirname "$0")/lib.sh"
 vnode_setup
 vnode_hooks
@@ -26,6 +26,20 @@ kill -9 "$mon" "$init" && gone "$mon" "$init"
 "$V" boot sk-a >/dev/null
 check sigkill_everything_then_boot_works [ $? = 0 ]
 "$V" halt sk-a >/dev/null
+
+# An orphan's end is told like any other: the halt that stops it runs its HOOK's down.
+new_vnode sk-d "HOOK=$T/hook"
+vnode_bg "$V" boot sk-d >/dev/null
+bootpid=$!
+check sigkill_hooked_vnode_boots next_events_are "sk-d booting" "sk-d up"
+wait $bootpid
+mon=$(monitor_of sk-d)
+kill -9 "$mon" && gone "$mon"
+vnode_bg "$V" halt sk-d >/dev/null
+haltpid=$!
+check sigkill_monitor_halt_runs_hook_down next_events_are "sk-d down"
+wait $haltpid
+check sigkill_monitor_halt_of_hooked_orphan_returns_0 [ $? = 0 ]
 
 # The monitor dies while its "booting" hook waits at the gate.
 mkfifo "$T/gate"
