@@ -126,35 +126,42 @@ static int pick_type(const struct vm_fsent *e, const struct vm_extent *x, const 
 	return vm_fail(err, errlen, EINVAL, "the disk is %s, not %s", x->fstype, e->type);
 }
 
-/* One line's filesystem as a detached mount: its fd, or -errno. */
-static int make_mount(const struct vm_fsent *e, const struct vm_disk *d, int nr,
-		      const struct vm_extent *x, char *err, size_t errlen)
+int vm_mount_detached(const char *dev, const char *type, const char *opts, unsigned attrs,
+		      bool ro, char *err, size_t errlen)
 {
-	char dev[32], why[300];
-	const char *type = "";
-	int r = pick_type(e, x, &type, err, errlen);
-
-	if (r < 0)
-		return r;
+	char why[300];
 	int fsfd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fsfd < 0)
 		return vm_fail(err, errlen, errno, "fsopen %s: %s", type, strerror(errno));
-	snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
-	bool ro = d->ro || (e->attrs & MOUNT_ATTR_RDONLY);
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", dev, 0) < 0 ||
-	    set_opts(fsfd, e->opts, type, ro) < 0 ||
+	    set_opts(fsfd, opts, type, ro) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		int en = errno;
 		context_log(fsfd, why, sizeof(why));
 		close(fsfd);
 		return vm_fail(err, errlen, en, "mount %s %s: %s%s", type, dev, strerror(en), why);
 	}
-	int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, e->attrs | (ro ? MOUNT_ATTR_RDONLY : 0));
+	int mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, attrs | (ro ? MOUNT_ATTR_RDONLY : 0));
 	int en = errno;
 	close(fsfd);
 	if (mfd < 0)
 		return vm_fail(err, errlen, en, "fsmount %s %s: %s", type, dev, strerror(en));
 	return mfd;
+}
+
+/* One line's filesystem as a detached mount: its fd, or -errno. */
+static int make_mount(const struct vm_fsent *e, const struct vm_disk *d, int nr,
+		      const struct vm_extent *x, char *err, size_t errlen)
+{
+	char dev[32];
+	const char *type = "";
+	int r = pick_type(e, x, &type, err, errlen);
+
+	if (r < 0)
+		return r;
+	snprintf(dev, sizeof(dev), "/dev/loop%d", nr);
+	return vm_mount_detached(dev, type, e->opts, e->attrs, d->ro || (e->attrs & MOUNT_ATTR_RDONLY),
+				 err, errlen);
 }
 
 int vm_fstab_prepare(const struct vm_config *c, int rootfd, const int *nr,

@@ -1,5 +1,5 @@
 /* Internal to mount/: attaching images and mounting the DISKS of an image's fstab,
- * in the child that builds the root (build.c). */
+ * on the host before the root is placed (prepare.c). */
 #ifndef DISKS_H
 #define DISKS_H
 
@@ -13,12 +13,6 @@ int vm_attach(const char *label, const char *path, int fd, unsigned part, bool r
 	      const struct vm_extent *known, bool blank_ok, int *nr, struct vm_extent *x,
 	      char *err, size_t errlen);
 
-/* The fstab mounts, between reading the image and pivoting into it. */
-struct vm_fsmounts {
-	struct vm_fsent e[VM_MAX_FSTAB];
-	int mfd[VM_MAX_FSTAB];  /* detached mounts (fsmount), -1 once placed or skipped */
-	unsigned n;
-};
 /* Before pivot_root: reads ROOT/etc/fstab (resolved inside root, never through a
  * link out of it) and makes a detached mount for each line that names a DISKS node
  * beyond the root. held: those disks, attached; x[i]: DISKS[i]'s probe. A line that
@@ -30,6 +24,11 @@ int vm_fstab_prepare(const struct vm_config *c, int rootfd, const int *nr,
 /* After pivot_root: each detached mount on its directory (made if missing). */
 int vm_fstab_place(struct vm_fsmounts *fm, char *err, size_t errlen);
 void vm_fstab_close(struct vm_fsmounts *fm);
+
+/* A detached mount of the filesystem on dev (fsopen, fsconfig, fsmount): its fd, or
+ * -errno with the kernel's own words in err. */
+int vm_mount_detached(const char *dev, const char *type, const char *opts, unsigned attrs,
+		      bool ro, char *err, size_t errlen);
 
 /* Every ext2/3/4 mount of an image gets errors=remount-ro unless it says otherwise. */
 bool vm_is_ext(const char *type);

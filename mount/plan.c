@@ -11,15 +11,13 @@
 
 /* Mounted after pivot_root, in this order, relative to the new root. */
 const struct vm_fixed_mount vm_fixed_mounts[] = {
-	{ "tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME,
-	  "mode=755,size=1024k,nr_inodes=1024", true },
 	/* newinstance: the vnode's ptys are its own, never the host's. */
 	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 	  "newinstance,ptmxmode=0666,mode=0620", true },
 	{ "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=1777", true },
 	{ "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true },
 	/* Read-only: the host's devices and knobs are not the vnode's to change. */
-	{ "sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, false },
+	{ "sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true },
 };
 const unsigned vm_nfixed_mounts = sizeof(vm_fixed_mounts) / sizeof(vm_fixed_mounts[0]);
 

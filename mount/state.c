@@ -31,7 +31,8 @@ static int clear_image(const struct vm_config *c, char *err, size_t errlen)
 		return vm_fail(err, errlen, errno, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		if (unshare(CLONE_NEWNS) < 0 ||
-		    vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen) < 0)
+		    vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen) < 0 ||
+		    vm_mkdir_p(mnt, 0755, err, errlen) < 0)
 			_exit(1);
 		int lfd = vm_loop_attach(img, -1, x.offset, x.size, 0, &nr, err, errlen);
 		snprintf(dev, sizeof(dev), "/dev/loop%d", nr);

@@ -53,6 +53,7 @@ struct vm_config {
 	 * it checked, and the build attaches exactly those: one open from check to attach. */
 	bool resolved;
 	int img_fd;
+	bool host_net;    /* NETWORK=host: the vnode's /sys is the host's, read-only */
 };
 
 /* Pure: parse one DISKS / BINDS entry. 0, or -EINVAL with a one-line reason. */
@@ -103,7 +104,8 @@ struct vm_plan {
 int vm_plan_root(const struct vm_config *c, bool has_img, const char *const layers[2],
 		 struct vm_plan *p, char *err, size_t errlen);
 
-/* The vnode's /dev, /proc, /sys after pivot_root, as a static table. */
+/* What the vnode mounts for itself after pivot_root, as a static table; its /dev, a
+ * tmpfs with the nodes below, comes from vm_prepare. */
 struct vm_fixed_mount {
 	const char *what, *where, *type;
 	unsigned long flags;
@@ -168,10 +170,8 @@ struct vm_held {
 	char note[600];  /* a nofail fstab line that was skipped, and why ("" none) */
 };
 
-/* In the child that will exec init: already in a fresh mount namespace and PID 1
- * of a fresh pid namespace. Builds everything (the root, then the image's fstab
- * lines for DISKS nodes, see fstab.c), pivots, chdir("/"). On failure undoes what it
- * made and returns -errno, err = "step: path: strerror". */
+/* vm_prepare and vm_place together, in one process already in a fresh mount
+ * namespace, with no idmap (the mount_boot test helper and the bench use it). */
 int vm_build_root(const struct vm_config *c, struct vm_held *held, char *err, size_t errlen);
 
 /* The image's /etc/fstab lines that name a DISKS node beyond the root
@@ -193,6 +193,49 @@ int vm_fstab_parse(const char *text, const struct vm_config *c, struct vm_fsent 
 		   unsigned max, unsigned *n, char *err, size_t errlen);
 /* The name of DISKS entry d's node under /dev: NODE, or NODEPART when part > 0. */
 void vm_disk_node(const struct vm_disk *d, char *buf, size_t len);
+
+/* The root in two steps, so that a vnode in a user namespace gets it (see the
+ * launcher's launch.c and child.c):
+ *   vm_prepare, on the host: every mount the root is made of, detached (fsmount,
+ *     open_tree clones: nothing is attached on the host), and with an idmap each is
+ *     idmapped to the vnode's user namespace, so that root inside owns what root owns
+ *     on disk and a file root writes inside is root's on disk. Its /dev is a tmpfs
+ *     with its nodes, made here: a user namespace may not mknod.
+ *   vm_place, in the child, in its own mount namespace (owned by that user namespace):
+ *     attaches them with move_mount, mounts the overlay itself (overlayfs writes its
+ *     work/ with the mounter's ids, which the idmap maps only from inside), pivots,
+ *     then mounts its own /dev/pts, /dev/shm, /proc and /sys.
+ * The fds cross between the two in the order vm_prepared_fds gives. */
+struct vm_idmap {
+	int userns_fd;     /* the vnode's user namespace */
+	unsigned uid, gid; /* what root inside is on the host */
+};
+struct vm_fsmounts {
+	struct vm_fsent e[VM_MAX_FSTAB];
+	int mfd[VM_MAX_FSTAB];  /* detached mounts (fsmount), -1 once placed or skipped */
+	unsigned n;
+};
+struct vm_prepared {
+	enum vm_mode mode;
+	int root;   /* modes a, b: the root; c: DIR (root/ and work/); d: NAME.img's fs */
+	int lower;  /* modes c, d with BASE: BASE, read-only; else -1 */
+	int dev;    /* the vnode's /dev */
+	int sys;    /* NETWORK=host: the host's /sys, read-only (sysfs shows the mounter's
+		     * network namespace); else -1 and the child mounts its own */
+	int bind[VM_MAX_BINDS];
+	struct vm_fsmounts fm;
+	struct vm_held held;
+};
+int vm_prepare(const struct vm_config *c, const struct vm_idmap *idmap, struct vm_prepared *p,
+	       char *err, size_t errlen);
+/* The fd fields of p that are open, in a fixed order: pointers into p, n at most max. */
+unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max);
+#define VM_PREPARED_MAX_FDS (4 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
+/* Closes every fd of p (the held disks too). */
+void vm_prepared_close(struct vm_prepared *p);
+/* In the child: p's fds are its own now. Places the root, pivots into it, chdir("/").
+ * The fds it consumed are closed; p->held stays. */
+int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen);
 
 /* For `vnode kill`: remove the vnode's writable state (mode c: contents of root/
  * and work/; mode d: contents of mnt/root and mnt/work inside NAME.img; modes a

@@ -151,7 +151,7 @@ bad overlapping_entries "overlap.raw: partition table: entry 2 (bytes 2097152..6
 mkdir -p "$T/evil/work" "$T/decoy" "$VNODE_HOME/evil" && ln -s / "$T/evil/root" && echo keep >"$T/decoy/file"
 truncate -s 8M "$VNODE_HOME/evil/evil.img" && mkfs.ext4 -q -F -d "$T/evil" "$VNODE_HOME/evil/evil.img"
 echo "NETWORK=none" >"$VNODE_HOME/evil/config"
-bad img_root_symlink_out "evil/mnt: root/: a symlink out of the image" evil
+bad img_root_symlink_out "evil.img: root/: a symlink out of the image" evil
 rm "$T/evil/root" && ln -s "$T/decoy" "$T/evil/root"
 mkfs.ext4 -q -F -d "$T/evil" "$VNODE_HOME/evil/evil.img"
 "$V" kill evil >/dev/null 2>&1

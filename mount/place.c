@@ -1,0 +1,207 @@
+/* vm_place: in the child, in its own mount namespace (owned by the vnode's user
+ * namespace when it has one), the prepared mounts attached, the overlay mounted,
+ * pivot_root, then what the vnode mounts for itself (see vmount.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "disks.h"
+#include "vmerr.h"
+#include "vmount.h"
+
+#define VM_NAME_LABEL 64  /* "NAME.img" */
+
+/* Attaches the detached mount *fd on path and closes it. */
+static int attach(int *fd, const char *path, const char *what, char *err, size_t errlen)
+{
+	int r = move_mount(*fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+	close(*fd);
+	*fd = -1;
+	if (r < 0)
+		return vm_fail(err, errlen, -r, "%s: mount on %s: %s", what, path, strerror(-r));
+	return 0;
+}
+
+/* Mode d: root/ and work/ inside the image, opened without leaving it (no symlink
+ * out, no other mount), as /proc/self/fd paths for the overlay. */
+static int open_layers(const char *img, const char *label, int fd[2], char paths[2][32],
+		       char *err, size_t errlen)
+{
+	static const char *const names[2] = { "root", "work" };
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+					   RESOLVE_NO_MAGICLINKS };
+	int mfd = open(img, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return vm_fail(err, errlen, errno, "open %s: %s", img, strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		fd[i] = (int)syscall(SYS_openat2, mfd, names[i], &how, sizeof(how));
+		if (fd[i] < 0) {
+			int e = errno;
+			close(mfd);
+			return vm_fail(err, errlen, e, "%s: %s/: %s", label, names[i],
+				       e == EXDEV || e == ELOOP ?
+					       "a symlink out of the image, or another mount" :
+					       strerror(e));
+		}
+		snprintf(paths[i], sizeof(paths[i]), "/proc/self/fd/%d", fd[i]);
+	}
+	close(mfd);
+	return 0;
+}
+
+/* The staging area: a tmpfs on DIR/live with the mount points the root is made on.
+ * It goes with the old root at pivot_root; the overlay keeps its layers. */
+static int stage(const char *live, char *err, size_t errlen)
+{
+	static const char *const dirs[] = { "root", "lower", "upper" };
+	char path[PATH_MAX + 32];
+	int r = vm_mount("tmpfs", live, "tmpfs", MS_NOSUID | MS_NODEV, "mode=700", err, errlen);
+	for (unsigned i = 0; !r && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", live, dirs[i]);
+		r = vm_mkdir_p(path, 0755, err, errlen);
+	}
+	return r;
+}
+
+static int overlay(const char *live, const char *upper, const char *work, char *err,
+		   size_t errlen)
+{
+	char root[PATH_MAX + 32], opts[3 * PATH_MAX + 64];
+	snprintf(root, sizeof(root), "%s/root", live);
+	if ((size_t)snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s,workdir=%s", live,
+			     upper, work) >= sizeof(opts))
+		return vm_fail(err, errlen, ENAMETOOLONG, "%s: overlay options too long", live);
+	return vm_mount("overlay", root, "overlay", 0, opts, err, errlen);
+}
+
+/* Mode d: NAME.img's filesystem is on live/upper; its root/ (over BASE, with its work/)
+ * is the root. */
+static int place_image(struct vm_prepared *p, const struct vm_config *c, const char *live,
+		       char *err, size_t errlen)
+{
+	char upper[PATH_MAX + 32], root[PATH_MAX + 32], layer[2][32], label[VM_NAME_LABEL];
+	int fd[2] = { -1, -1 }, r;
+	snprintf(upper, sizeof(upper), "%s/upper", live);
+	snprintf(root, sizeof(root), "%s/root", live);
+	snprintf(label, sizeof(label), "%s.img", c->name);
+	if ((r = attach(&p->root, upper, label, err, errlen)) < 0 ||
+	    (r = open_layers(upper, label, fd, layer, err, errlen)) < 0)
+		goto out;
+	if (p->lower < 0) {  /* no BASE: the image's root/ is the root */
+		r = vm_mount(layer[0], root, NULL, MS_BIND | MS_REC, NULL, err, errlen);
+		goto out;
+	}
+	snprintf(upper, sizeof(upper), "%s/lower", live);
+	if ((r = attach(&p->lower, upper, "BASE", err, errlen)) == 0)
+		r = overlay(live, layer[0], layer[1], err, errlen);
+out:
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return r;
+}
+
+static int place_root(struct vm_prepared *p, const struct vm_config *c, const char *live,
+		      char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32], work[PATH_MAX + 32];
+	int r;
+	if (p->mode == VM_MODE_IMAGE)
+		return place_image(p, c, live, err, errlen);
+	if (p->mode != VM_MODE_OVERLAY) {  /* DISKS[0], or root/ alone */
+		snprintf(path, sizeof(path), "%s/root", live);
+		return attach(&p->root, path, "root", err, errlen);
+	}
+	snprintf(path, sizeof(path), "%s/upper", live);
+	if ((r = attach(&p->root, path, "root/ and work/", err, errlen)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/lower", live);
+	if ((r = attach(&p->lower, path, "BASE", err, errlen)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/upper/root", live);
+	snprintf(work, sizeof(work), "%s/upper/work", live);
+	return overlay(live, path, work, err, errlen);
+}
+
+static int place_binds(struct vm_prepared *p, const struct vm_config *c, char *err, size_t errlen)
+{
+	struct stat st;
+	int r;
+
+	for (unsigned i = 0; i < c->nbinds; i++) {
+		const char *dst = c->binds[i].dst;
+		if (fstat(p->bind[i], &st) < 0)
+			return vm_fail(err, errlen, errno, "BINDS[%u] stat %s: %s", i,
+				       c->binds[i].src, strerror(errno));
+		if (S_ISDIR(st.st_mode)) {
+			if ((r = vm_mkdir_p(dst, 0755, err, errlen)) < 0)
+				return r;
+		} else {
+			char parent[PATH_MAX];
+			snprintf(parent, sizeof(parent), "%s", dst);
+			*strrchr(parent, '/') = 0;
+			if (*parent && (r = vm_mkdir_p(parent, 0755, err, errlen)) < 0)
+				return r;
+			int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+			if (fd < 0 && errno != EEXIST && errno != EISDIR)
+				return vm_fail(err, errlen, errno, "BINDS[%u] create %s: %s", i, dst,
+					       strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
+		if (move_mount(p->bind[i], "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return vm_fail(err, errlen, errno, "BINDS[%u] mount %s on %s: %s", i,
+				       c->binds[i].src, dst, strerror(errno));
+		close(p->bind[i]);
+		p->bind[i] = -1;
+	}
+	return 0;
+}
+
+/* After pivot_root: the vnode's /dev (the host made it), then what it mounts for
+ * itself, from the table; /sys read-only, or it does not boot. */
+static int place_system(struct vm_prepared *p, char *err, size_t errlen)
+{
+	int r;
+	if ((r = vm_mkdir_p("/dev", 0755, err, errlen)) < 0 ||
+	    (r = attach(&p->dev, "/dev", "/dev", err, errlen)) < 0)
+		return r;
+	for (unsigned i = 0; i < vm_nfixed_mounts; i++) {
+		const struct vm_fixed_mount *m = &vm_fixed_mounts[i];
+		bool sys = !strcmp(m->where, "/sys");
+		if ((r = vm_mkdir_p(m->where, 0755, err, errlen)) < 0)
+			return r;
+		if (sys && p->sys >= 0)
+			r = attach(&p->sys, "/sys", "the host's /sys", err, errlen);
+		else
+			r = vm_mount(m->what, m->where, m->type, m->flags, m->opts, err, errlen);
+		if (r < 0 && m->fatal)
+			return r;
+	}
+	return 0;
+}
+
+int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen)
+{
+	char live[PATH_MAX], root[PATH_MAX + 32];
+	int r;
+	snprintf(live, sizeof(live), "%s/live", c->dir);
+	snprintf(root, sizeof(root), "%s/root", live);
+	/* First of all: nothing we mount may propagate back to the host. */
+	if ((r = vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen)) < 0 ||
+	    (r = stage(live, err, errlen)) < 0 || (r = place_root(p, c, live, err, errlen)) < 0 ||
+	    (r = vm_pivot(root, err, errlen)) < 0)
+		return r;
+	/* The disks first: a BINDS target may lie on one. */
+	if ((r = vm_fstab_place(&p->fm, err, errlen)) < 0 || (r = place_system(p, err, errlen)) < 0 ||
+	    (r = place_binds(p, c, err, errlen)) < 0)
+		return r;
+	return 0;
+}
