@@ -56,51 +56,68 @@ static int open_layers(const char *img, const char *label, int fd[2], char paths
 	return 0;
 }
 
-/* The staging area: a tmpfs on DIR/live with the mount points the root is made on.
- * It goes with the old root at pivot_root; the overlay keeps its layers. */
-static int stage(const char *live, char *err, size_t errlen)
+/* The staging area: a tmpfs on DIR/live (reached through the fd the host opened: a
+ * vnode in a user namespace may not search the host's directories above it), made the
+ * working directory, with the mount points the root is made on. Everything below is
+ * relative to it. It goes with the old root at pivot_root; the overlay keeps its layers. */
+static int stage(struct vm_prepared *p, char *err, size_t errlen)
 {
 	static const char *const dirs[] = { "root", "lower", "upper" };
-	char path[PATH_MAX + 32];
-	int r = vm_mount("tmpfs", live, "tmpfs", MS_NOSUID | MS_NODEV, "mode=700", err, errlen);
-	for (unsigned i = 0; !r && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", live, dirs[i]);
-		r = vm_mkdir_p(path, 0755, err, errlen);
+	int fs = vm_mount_detached("tmpfs", "tmpfs", "mode=700", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+				   false, err, errlen);
+	if (fs < 0)
+		return fs;
+	int r = move_mount(fs, "", p->live, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0 ||
+			fchdir(fs) < 0 ? -errno : 0;
+	close(fs);
+	close(p->live);
+	p->live = -1;
+	if (r < 0)
+		return vm_fail(err, errlen, -r, "DIR/live: staging tmpfs: %s", strerror(-r));
+	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (mkdir(dirs[i], 0755) < 0)
+			return vm_fail(err, errlen, errno, "DIR/live/%s: %s", dirs[i], strerror(errno));
+	return 0;
+}
+
+/* O_PATH of path (relative to the staging area) as /proc/self/fd/N, for overlay's
+ * options: no name above it is searched again. */
+static int fd_path(const char *path, int *fd, char buf[32], char *err, size_t errlen)
+{
+	if ((*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return vm_fail(err, errlen, errno, "DIR/live/%s: %s", path, strerror(errno));
+	snprintf(buf, 32, "/proc/self/fd/%d", *fd);
+	return 0;
+}
+
+static int overlay(const char *upper, const char *work, char *err, size_t errlen)
+{
+	char lower[32], opts[160];
+	int fd = -1, r = fd_path("lower", &fd, lower, err, errlen);
+	if (r == 0) {
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+		r = vm_mount("overlay", "root", "overlay", 0, opts, err, errlen);
 	}
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 
-static int overlay(const char *live, const char *upper, const char *work, char *err,
-		   size_t errlen)
+/* Mode d: NAME.img's filesystem is on upper; its root/ (over BASE, with its work/) is
+ * the root. */
+static int place_image(struct vm_prepared *p, const struct vm_config *c, char *err,
+		       size_t errlen)
 {
-	char root[PATH_MAX + 32], opts[3 * PATH_MAX + 64];
-	snprintf(root, sizeof(root), "%s/root", live);
-	if ((size_t)snprintf(opts, sizeof(opts), "lowerdir=%s/lower,upperdir=%s,workdir=%s", live,
-			     upper, work) >= sizeof(opts))
-		return vm_fail(err, errlen, ENAMETOOLONG, "%s: overlay options too long", live);
-	return vm_mount("overlay", root, "overlay", 0, opts, err, errlen);
-}
-
-/* Mode d: NAME.img's filesystem is on live/upper; its root/ (over BASE, with its work/)
- * is the root. */
-static int place_image(struct vm_prepared *p, const struct vm_config *c, const char *live,
-		       char *err, size_t errlen)
-{
-	char upper[PATH_MAX + 32], root[PATH_MAX + 32], layer[2][32], label[VM_NAME_LABEL];
+	char layer[2][32], label[VM_NAME_LABEL];
 	int fd[2] = { -1, -1 }, r;
-	snprintf(upper, sizeof(upper), "%s/upper", live);
-	snprintf(root, sizeof(root), "%s/root", live);
 	snprintf(label, sizeof(label), "%s.img", c->name);
-	if ((r = attach(&p->root, upper, label, err, errlen)) < 0 ||
-	    (r = open_layers(upper, label, fd, layer, err, errlen)) < 0)
+	if ((r = attach(&p->root, "upper", label, err, errlen)) < 0 ||
+	    (r = open_layers("upper", label, fd, layer, err, errlen)) < 0)
 		goto out;
-	if (p->lower < 0) {  /* no BASE: the image's root/ is the root */
-		r = vm_mount(layer[0], root, NULL, MS_BIND | MS_REC, NULL, err, errlen);
-		goto out;
-	}
-	snprintf(upper, sizeof(upper), "%s/lower", live);
-	if ((r = attach(&p->lower, upper, "BASE", err, errlen)) == 0)
-		r = overlay(live, layer[0], layer[1], err, errlen);
+	if (p->lower < 0)  /* no BASE: the image's root/ is the root */
+		r = vm_mount(layer[0], "root", NULL, MS_BIND | MS_REC, NULL, err, errlen);
+	else if ((r = attach(&p->lower, "lower", "BASE", err, errlen)) == 0)
+		r = overlay(layer[0], layer[1], err, errlen);
 out:
 	for (int i = 0; i < 2; i++)
 		if (fd[i] >= 0)
@@ -108,26 +125,23 @@ out:
 	return r;
 }
 
-static int place_root(struct vm_prepared *p, const struct vm_config *c, const char *live,
-		      char *err, size_t errlen)
+static int place_root(struct vm_prepared *p, const struct vm_config *c, char *err, size_t errlen)
 {
-	char path[PATH_MAX + 32], work[PATH_MAX + 32];
-	int r;
+	char upper[32], work[32];
+	int fd[2] = { -1, -1 }, r;
 	if (p->mode == VM_MODE_IMAGE)
-		return place_image(p, c, live, err, errlen);
-	if (p->mode != VM_MODE_OVERLAY) {  /* DISKS[0], or root/ alone */
-		snprintf(path, sizeof(path), "%s/root", live);
-		return attach(&p->root, path, "root", err, errlen);
-	}
-	snprintf(path, sizeof(path), "%s/upper", live);
-	if ((r = attach(&p->root, path, "root/ and work/", err, errlen)) < 0)
-		return r;
-	snprintf(path, sizeof(path), "%s/lower", live);
-	if ((r = attach(&p->lower, path, "BASE", err, errlen)) < 0)
-		return r;
-	snprintf(path, sizeof(path), "%s/upper/root", live);
-	snprintf(work, sizeof(work), "%s/upper/work", live);
-	return overlay(live, path, work, err, errlen);
+		return place_image(p, c, err, errlen);
+	if (p->mode != VM_MODE_OVERLAY)  /* DISKS[0], or root/ alone */
+		return attach(&p->root, "root", "root", err, errlen);
+	if ((r = attach(&p->root, "upper", "root/ and work/", err, errlen)) == 0 &&
+	    (r = attach(&p->lower, "lower", "BASE", err, errlen)) == 0 &&
+	    (r = fd_path("upper/root", &fd[0], upper, err, errlen)) == 0 &&
+	    (r = fd_path("upper/work", &fd[1], work, err, errlen)) == 0)
+		r = overlay(upper, work, err, errlen);
+	for (int i = 0; i < 2; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return r;
 }
 
 static int place_binds(struct vm_prepared *p, const struct vm_config *c, char *err, size_t errlen)
@@ -190,14 +204,11 @@ static int place_system(struct vm_prepared *p, char *err, size_t errlen)
 
 int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen)
 {
-	char live[PATH_MAX], root[PATH_MAX + 32];
 	int r;
-	snprintf(live, sizeof(live), "%s/live", c->dir);
-	snprintf(root, sizeof(root), "%s/root", live);
 	/* First of all: nothing we mount may propagate back to the host. */
 	if ((r = vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen)) < 0 ||
-	    (r = stage(live, err, errlen)) < 0 || (r = place_root(p, c, live, err, errlen)) < 0 ||
-	    (r = vm_pivot(root, err, errlen)) < 0)
+	    (r = stage(p, err, errlen)) < 0 || (r = place_root(p, c, err, errlen)) < 0 ||
+	    (r = vm_pivot("root", err, errlen)) < 0)
 		return r;
 	/* The disks first: a BINDS target may lie on one. */
 	if ((r = vm_fstab_place(&p->fm, err, errlen)) < 0 || (r = place_system(p, err, errlen)) < 0 ||

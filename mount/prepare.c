@@ -107,7 +107,11 @@ static int prepare_root(struct vm_prepared *p, const struct vm_config *c, int *n
 	    (p->lower = clone_tree("BASE", c->base, true, im, err, errlen)) < 0)
 		return p->lower;
 	snprintf(path, sizeof(path), "%s/live", c->dir);  /* where the child assembles it */
-	return vm_mkdir_p(path, 0755, err, errlen);
+	if ((r = vm_mkdir_p(path, 0755, err, errlen)) < 0)
+		return r;
+	if ((p->live = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return vm_fail(err, errlen, errno, "%s: %s", path, strerror(errno));
+	return 0;
 }
 
 /* DISKS beyond the root: attached (a blank one too) and held; the image's fstab
@@ -201,6 +205,7 @@ unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max)
 	unsigned n = 0;
 	int *all[VM_PREPARED_MAX_FDS], k = 0;
 	all[k++] = &p->root, all[k++] = &p->lower, all[k++] = &p->dev, all[k++] = &p->sys;
+	all[k++] = &p->live;
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		all[k++] = &p->bind[i];
 	for (unsigned i = 0; i < p->fm.n; i++)
@@ -228,7 +233,7 @@ void vm_prepared_close(struct vm_prepared *p)
 static void prepared_init(struct vm_prepared *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->root = p->lower = p->dev = p->sys = -1;
+	p->root = p->lower = p->dev = p->sys = p->live = -1;
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		p->bind[i] = -1;
 }

@@ -222,6 +222,7 @@ struct vm_prepared {
 	int dev;    /* the vnode's /dev */
 	int sys;    /* NETWORK=host: the host's /sys, read-only (sysfs shows the mounter's
 		     * network namespace); else -1 and the child mounts its own */
+	int live;   /* DIR/live, O_PATH: where the child assembles the root */
 	int bind[VM_MAX_BINDS];
 	struct vm_fsmounts fm;
 	struct vm_held held;
@@ -230,7 +231,7 @@ int vm_prepare(const struct vm_config *c, const struct vm_idmap *idmap, struct v
 	       char *err, size_t errlen);
 /* The fd fields of p that are open, in a fixed order: pointers into p, n at most max. */
 unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max);
-#define VM_PREPARED_MAX_FDS (4 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
+#define VM_PREPARED_MAX_FDS (5 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
 /* Closes every fd of p (the held disks too). */
 void vm_prepared_close(struct vm_prepared *p);
 /* In the child: p's fds are its own now. Places the root, pivots into it, chdir("/").
