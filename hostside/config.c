@@ -17,7 +17,7 @@
 
 extern char **environ;
 
-enum conf_check { CHECK_NONE, CHECK_NETWORK, CHECK_SECONDS };
+enum conf_check { CHECK_NONE, CHECK_NETWORK, CHECK_SECONDS, CHECK_YESNO };
 
 static const struct conf_key {
 	const char *name;
@@ -38,6 +38,7 @@ static const struct conf_key {
 	{ "CAPS_KEEP",    true,  false, CHECK_NONE },
 	{ "STOP_TIMEOUT", false, false, CHECK_SECONDS },
 	{ "HOOK",         false, false, CHECK_NONE },
+	{ "PRIVILEGED",   false, false, CHECK_YESNO },
 };
 #define NKEYS (sizeof conf_keys / sizeof conf_keys[0])
 
@@ -439,6 +440,10 @@ static int check_value(struct lexer *lx, const struct conf_key *k, const struct 
 		if (*s && !is_seconds(s))
 			return fail(lx, at, "%s must be a whole number of seconds (%s), not '%s'",
 				    k->name, VNODE_SECONDS_RANGE, s);
+		return 0;
+	case CHECK_YESNO:
+		if (*s && strcmp(s, "yes") && strcmp(s, "no"))
+			return fail(lx, at, "%s must be yes or no, not '%s'", k->name, s);
 		return 0;
 	case CHECK_NONE:
 		return 0;

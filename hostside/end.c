@@ -14,6 +14,7 @@ void vnode_gone(const char *name, const char *netns)
 void vnode_end(const struct vnode_id *id, const char *netns, const char *hook, const char *event)
 {
 	vnode_gone(id->name, netns);
+	ids_free(id->name);
 	runtime_remove(id);
 	if (event)
 		hook_run(hook, id->name, event);

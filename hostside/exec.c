@@ -2,6 +2,7 @@
  * its root, with the vnode's capability bounding set. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,11 @@
 #include "shared.h"
 #include "vnode.h"
 
+/* The user namespace first: it owns the others. Joining the host's own (a privileged
+ * vnode) is EINVAL, and changes nothing. */
 static int enter_namespaces(pid_t init)
 {
-	static const char *const ns[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+	static const char *const ns[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt" };
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)init);
 	int root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -37,7 +40,8 @@ static int enter_namespaces(pid_t init)
 }
 
 /* In the child: the pid namespace applies to children only. */
-static void __attribute__((noreturn)) run_inside(const struct vnode *v, char *const cmd[])
+static void __attribute__((noreturn)) run_inside(const struct vnode *v, bool userns,
+						 char *const cmd[])
 {
 	char err[512];
 	char *const sh[] = { "/bin/sh", NULL };
@@ -45,6 +49,11 @@ static void __attribute__((noreturn)) run_inside(const struct vnode *v, char *co
 			       getenv("TERM") ? "TERM=xterm" : "TERM=dumb", NULL };
 	if (caps_drop_bounding(v->caps_drop, err, sizeof(err)) < 0) {
 		errorf("%s: %s", v->id.name, err);
+		_exit(EXIT_FAILED);
+	}
+	if (userns && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+			       setresuid(0, 0, 0) < 0)) {
+		errorf("%s: becoming root of its user namespace: %s", v->id.name, strerror(errno));
 		_exit(EXIT_FAILED);
 	}
 	char *const *argv = cmd && cmd[0] ? cmd : sh;
@@ -73,7 +82,7 @@ int cmd_exec(const char *name, char *const cmd[])
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		run_inside(&v, cmd);
+		run_inside(&v, st.uid != 0, cmd);  /* uid: as it was booted */
 	if (pid < 0) {
 		errorf("%s: fork: %s", name, strerror(errno));
 		return EXIT_FAILED;

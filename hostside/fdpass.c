@@ -1,19 +1,21 @@
-/* Open fds from the child that builds a vnode's root to its monitor, over a unix
- * socket (SCM_RIGHTS): the loop devices of the disks beyond the root, which the
- * monitor must hold for the vnode's whole life (see child.c). */
+/* One message between the monitor and the child that becomes a vnode's init, over
+ * their unix socket: a tag, a fixed-size payload, and open fds (SCM_RIGHTS). The
+ * monitor sends the prepared mounts of the root this way (launch.c, child.c). */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "vnode.h"
 
-int fdpass_send(int sock, char tag, const int *fds, unsigned n)
-{
-	char buf[CMSG_SPACE(sizeof(int) * VM_MAX_DISKS)];
-	struct iovec iov = { &tag, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+#define FDPASS_CMSG CMSG_SPACE(sizeof(int) * FDPASS_MAX_FDS)
 
-	if (n > VM_MAX_DISKS)
+int fdpass_send(int sock, char tag, const void *data, size_t len, const int *fds, unsigned n)
+{
+	char buf[FDPASS_CMSG];
+	struct iovec iov[2] = { { &tag, 1 }, { (void *)data, len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+
+	if (n > FDPASS_MAX_FDS)
 		return -EINVAL;
 	if (n) {
 		memset(buf, 0, sizeof(buf));
@@ -25,25 +27,14 @@ int fdpass_send(int sock, char tag, const int *fds, unsigned n)
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+	ssize_t r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	return r == (ssize_t)(1 + len) ? 0 : r < 0 ? -errno : -EMSGSIZE;
 }
 
-int fdpass_recv(int sock, char *tag, int *fds, unsigned max, unsigned *n)
+/* The fds of the message's SCM_RIGHTS into fds[], at most max (the rest closed). */
+static void take_fds(struct msghdr *msg, int *fds, unsigned max, unsigned *n)
 {
-	char buf[CMSG_SPACE(sizeof(int) * VM_MAX_DISKS)];
-	struct iovec iov = { tag, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-			      .msg_controllen = sizeof(buf) };
-	ssize_t r;
-
-	*n = 0;
-	while ((r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (r < 0)
-		return -errno;
-	if (r == 0)
-		return -EPIPE;  /* the child ended without sending */
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
 		unsigned k = (unsigned)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
@@ -56,5 +47,25 @@ int fdpass_recv(int sock, char *tag, int *fds, unsigned max, unsigned *n)
 				close(fd);
 		}
 	}
-	return (msg.msg_flags & MSG_CTRUNC) ? -EMSGSIZE : 0;
+}
+
+int fdpass_recv(int sock, char *tag, void *data, size_t len, int *fds, unsigned max, unsigned *n)
+{
+	char buf[FDPASS_CMSG];
+	struct iovec iov[2] = { { tag, 1 }, { data, len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1, .msg_control = buf,
+			      .msg_controllen = sizeof(buf) };
+	ssize_t r;
+
+	*n = 0;
+	while ((r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return -EPIPE;  /* the peer ended without sending */
+	take_fds(&msg, fds, max, n);
+	if (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC) || r != (ssize_t)(1 + len))
+		return -EMSGSIZE;
+	return 0;
 }

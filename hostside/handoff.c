@@ -24,7 +24,7 @@ static const struct field fields[] = {
 	F("out-w", INT, out_w),     F("log-fd", INT, log_fd),   F("init", INT, init),
 	F("boots", UINT, boots),    F("stop-timeout", UINT, stop_timeout),
 	F("started", LL, started),  F("up-ms", LL, up_ms),      F("delay-ms", INT, delay_ms),
-	F("disk-fds", FDS, disk_fd),
+	F("disk-fds", FDS, disk_fd),   F("uid", UINT, uid),        F("gid", UINT, gid),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

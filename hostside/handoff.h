@@ -28,6 +28,7 @@ struct handoff {
 	unsigned ndisk_fd;
 	pid_t init;
 	unsigned boots, stop_timeout;
+	unsigned uid, gid;      /* unprivileged: what root inside is on the host; 0 privileged */
 	long long started;      /* CLOCK_REALTIME seconds of the last boot */
 	long long up_ms;        /* CLOCK_MONOTONIC ms when it last came up */
 	int delay_ms;           /* the last reboot back-off, 0 if none */

@@ -72,8 +72,10 @@ static pid_t clone_child(struct vnode *v, int *pidfd)
 {
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 			      CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
-	if (v->net.mode != VN_HOST)
+	if (vnode_netns(v))
 		flags |= CLONE_NEWNET;
+	if (!v->privileged)  /* the user namespace owns all the others */
+		flags |= CLONE_NEWUSER;
 	return (pid_t)syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
 }
 
@@ -88,13 +90,75 @@ static void stop_child(struct monitor *m)
 	handoff_release_disks(&m->h);
 }
 
-/* The child's CHILD_BUILT: its root is built, and the disks it attached come along, for the
- * monitor to hold (see child.c). A child that failed sends nothing; its error pipe
- * says why. */
-static int take_disks(struct monitor *m, int sock, char *msg, size_t len)
+/* /proc/PID/uid_map or gid_map: root inside is start outside, VNODE_IDS ids. */
+static int write_map(pid_t pid, const char *file, unsigned start, char *msg, size_t len)
+{
+	char path[64], line[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int n = snprintf(line, sizeof(line), "0 %u %u\n", start, VNODE_IDS);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write(fd, line, (size_t)n) == n)
+		return close(fd);
+	snprintf(msg, len, "%s: %s: %s", path, line, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* The child's user namespace, its ids mapped: an fd for the idmapped mounts. */
+static int open_userns(struct monitor *m, pid_t pid, char *msg, size_t len)
+{
+	char path[64], why[300];
+	if (write_map(pid, "uid_map", m->v->ids.uid, why, sizeof(why)) < 0 ||
+	    write_map(pid, "gid_map", m->v->ids.gid, why, sizeof(why)) < 0) {
+		snprintf(msg, len, "%s: user namespace: %s", m->v->id.name, why);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		snprintf(msg, len, "%s: %s: %s", m->v->id.name, path, strerror(errno));
+	return fd;
+}
+
+/* The root, prepared here (mount/prepare.c) and sent to the child to place. The
+ * monitor keeps the disks beyond the root for the vnode's life (see child.c). */
+static int give_root(struct monitor *m, pid_t pid, int sock, char *msg, size_t len)
+{
+	static struct vm_prepared p;  /* static: large, and off the stack */
+	int *slot[VM_PREPARED_MAX_FDS], fds[VM_PREPARED_MAX_FDS], ufd = -1, r;
+	char why[1100];
+	if (!m->v->privileged && (ufd = open_userns(m, pid, msg, len)) < 0)
+		return -1;
+	struct vm_idmap im = { ufd, m->v->ids.uid, m->v->ids.gid };
+	r = vm_prepare(&m->v->vm, ufd >= 0 ? &im : NULL, &p, why, sizeof(why));
+	if (ufd >= 0)
+		close(ufd);
+	vm_release(&m->v->vm);
+	if (r < 0) {
+		snprintf(msg, len, "%s: %s", m->v->id.name, why);
+		return -1;
+	}
+	unsigned n = vm_prepared_fds(&p, slot, VM_PREPARED_MAX_FDS);
+	for (unsigned i = 0; i < n; i++)
+		fds[i] = *slot[i];
+	r = fdpass_send(sock, CHILD_ROOT, &p, sizeof(p), fds, n);
+	for (unsigned i = 0; i < p.held.n; i++)  /* ours now; the child has its own */
+		m->h.disk_fd[m->h.ndisk_fd++] = p.held.fd[i];
+	p.held.n = 0;
+	vm_prepared_close(&p);
+	if (r < 0)
+		snprintf(msg, len, "%s: sending the root to the child: %s", m->v->id.name, strerror(-r));
+	return r < 0 ? -1 : 0;
+}
+
+/* The child's CHILD_BUILT: its root is placed. A child that failed sends nothing; its
+ * error pipe says why. */
+static int wait_built(struct monitor *m, int sock, char *msg, size_t len)
 {
 	char tag = 0;
-	int r = fdpass_recv(sock, &tag, m->h.disk_fd, HANDOFF_MAX_FDS, &m->h.ndisk_fd);
+	unsigned n = 0;
+	int r = fdpass_recv(sock, &tag, NULL, 0, NULL, 0, &n);
 	if (r == 0 && tag == CHILD_BUILT)
 		return 0;
 	snprintf(msg, len, "%s: child vanished%s%s", m->v->id.name, r ? ": " : "",
@@ -102,13 +166,29 @@ static int take_disks(struct monitor *m, int sock, char *msg, size_t len)
 	return -1;
 }
 
-/* One boot: clone, network from outside, go, wait for exec and "up". Returns 0 or
- * an exit status, with the reason reported. */
+/* The child exists: its root, its network from outside, go. 0 or an exit status. */
+static int start_child(struct monitor *m, pid_t pid, int sock, char *msg, size_t len)
+{
+	if (give_root(m, pid, sock, msg, len) < 0)
+		return EXIT_USAGE;
+	if (vnode_netns(m->v) && vn_setup_host(&m->v->net, pid, msg, len) < 0)
+		return EXIT_USAGE;
+	if (wait_built(m, sock, msg, len) < 0)
+		return EXIT_FAILED;
+	if (write(sock, &(char){ CHILD_GO }, 1) != 1) {
+		snprintf(msg, len, "%s: child vanished", m->v->id.name);
+		return EXIT_FAILED;
+	}
+	return 0;
+}
+
+/* One boot: clone, the child started, wait for exec and "up". Returns 0 or an exit
+ * status, with the reason reported. */
 static int boot_once(struct monitor *m)
 {
 	struct vnode *v = m->v;
 	int go[2], err[2], ready[2], pidfd = -1;
-	char msg[1300];
+	char msg[1300], why[1300];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
@@ -123,7 +203,6 @@ static int boot_once(struct monitor *m)
 		child_main(v, (struct child_pipes){ go[0], err[1], ready[1] });
 	}
 	close(go[0]), close(err[1]), close(ready[1]);
-	vm_release(&v->vm);  /* the child has the checked images now */
 	if (pid < 0) {
 		snprintf(msg, sizeof(msg), "%s: clone: %s", v->id.name, strerror(errno));
 		close(go[1]), close(err[0]), close(ready[0]);
@@ -135,17 +214,9 @@ static int boot_once(struct monitor *m)
 	m->h.started = m->st.started = time(NULL);
 	/* recorded before the veths and the netns name exist */
 	runtime_set_phase(&m->v->id, &m->st, verbs[VERB_BOOT].phase);
-	int r = 0;
-	char why[1300];
-	if (vnode_netns(v) && vn_setup_host(&v->net, pid, msg, sizeof(msg)) < 0)
-		r = EXIT_USAGE;
-	else if (take_disks(m, go[1], msg, sizeof(msg)) < 0)
-		r = EXIT_FAILED;
-	else if (write(go[1], &(char){ CHILD_GO }, 1) != 1)
-		r = EXIT_FAILED, snprintf(msg, sizeof(msg), "%s: child vanished", v->id.name);
+	int r = start_child(m, pid, go[1], msg, sizeof(msg));
 	close(go[1]);  /* without a go, the child ends */
-	/* The child builds its root meanwhile; its own failure says more than whatever
-	 * followed from it here. */
+	/* The child's own failure says more than whatever followed from it here. */
 	if (wait_started(err[0], ready[0], why, sizeof(why)) < 0)
 		r = EXIT_USAGE, snprintf(msg, sizeof(msg), "%s", why);
 	close(err[0]), close(ready[0]);
@@ -212,6 +283,20 @@ static int block_signals(void)
 	return sigprocmask(SIG_BLOCK, &set, NULL);  /* fails only for a bad set */
 }
 
+/* An unprivileged vnode's uid and gid range: the one it has, or one from the pool. */
+static int take_ids(struct vnode *v, char *msg, size_t len)
+{
+	char why[300];
+	if (v->privileged) {
+		v->ids = (struct vnode_ids){ 0, 0 };
+		return 0;
+	}
+	if (v->ids.uid || ids_take(v->id.name, &v->ids, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(msg, len, "%s: %s", v->id.name, why);
+	return -1;
+}
+
 static void fill_handoff(struct monitor *m)
 {
 	struct vnode *v = m->v;
@@ -220,16 +305,21 @@ static void fill_handoff(struct monitor *m)
 	m->h.hook = v->hook;
 	m->h.netns = vnode_netns(v);
 	m->h.stop_timeout = v->stop_timeout;
+	m->h.uid = m->st.uid = v->ids.uid;
+	m->h.gid = v->ids.gid;
 }
 
-/* Before anything is built: the pid line, the program to hand over to, and with -f
- * the console pipe and log. -1 with msg filled on failure. */
+/* Before anything is built: the uid range, the pid line, the program to hand over to,
+ * and with -f the console pipe and log. -1 with msg filled on failure. */
 static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 {
 	struct vnode *v = m->v;
 	char pidline[32];
 	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), p[2];
 
+	if (take_ids(v, msg, len) < 0)
+		return -1;
+	fill_handoff(m);
 	/* An ignored SIGCHLD (inherited) would have the kernel reap the init. */
 	if (block_signals() < 0 || signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
 		snprintf(msg, len, "%s: signals: %s", v->id.name, strerror(errno));
@@ -260,12 +350,11 @@ int launch(struct vnode *v, int lockfd, int report_fd, bool foreground)
 	int r;
 
 	handoff_init(&m.h);
-	fill_handoff(&m);
 	m.h.lock_fd = lockfd;
 	if (prepare(&m, foreground, msg, sizeof(msg)) < 0) {
 		errorf("%s", msg);
 		report(&m, msg);
-		runtime_remove(&v->id);
+		vnode_end(&v->id, NULL, NULL, NULL);
 		return EXIT_FAILED;
 	}
 	hook_run(v->hook, v->id.name, verbs[VERB_BOOT].hook);
@@ -297,6 +386,11 @@ int launch_resume(const struct handoff *h)
 		if (vnode_id_set(&v->id, h->name, err, sizeof(err)) < 0)
 			return exit_with(EXIT_FAILED, err);
 		v->net.mode = VN_HOST;  /* the name is gone; nothing else to undo */
+		return ended(&m, EXIT_FAILED), EXIT_FAILED;
+	}
+	v->ids = (struct vnode_ids){ h->uid, h->gid };  /* a reboot keeps its range */
+	if (take_ids(v, err, sizeof(err)) < 0) {
+		errorf("%s", err);
 		return ended(&m, EXIT_FAILED), EXIT_FAILED;
 	}
 	fill_handoff(&m);

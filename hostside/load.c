@@ -58,6 +58,7 @@ static int map_mount(struct vnode *v, char *err, size_t errlen)
 	v->vm.name = v->id.name;
 	v->vm.dir = v->id.dir;
 	v->vm.base = conf_value(&v->conf, "BASE", NULL);
+	v->vm.host_net = false;  /* set by map_net */
 	if ((r = map_array(v, "DISKS", parse_disk, v->vm.disks, sizeof(v->vm.disks[0]),
 			   &v->vm.ndisks, VM_MAX_DISKS, err, errlen)) < 0 ||
 	    (r = map_array(v, "BINDS", parse_bind, v->vm.binds, sizeof(v->vm.binds[0]),
@@ -74,6 +75,7 @@ static int map_net(struct vnode *v, char *err, size_t errlen)
 			       b ? (const char *const *)b->values : NULL, b ? b->nvalues : 0,
 			       a ? (const char *const *)a->values : NULL, a ? a->nvalues : 0,
 			       conf_value(&v->conf, "GATEWAY", NULL), why, sizeof(why));
+	v->vm.host_net = v->net.mode == VN_HOST;
 	return r < 0 ? vnode_err(err, errlen, -r, "%s: %s", v->conf.path, why) : 0;
 }
 
@@ -86,6 +88,7 @@ static int map_misc(struct vnode *v, char *err, size_t errlen)
 	v->init = conf_value(&v->conf, "INIT", "/sbin/init");
 	v->hook = conf_value(&v->conf, "HOOK", NULL);
 	v->stop_timeout = t ? (unsigned)strtoul(t, NULL, 10) : STOP_TIMEOUT_DEFAULT;
+	v->privileged = !strcmp(conf_value(&v->conf, "PRIVILEGED", "no"), "yes");
 	if (strlen(v->hostname) > 64)
 		return vnode_err(err, errlen, EINVAL, "%s: HOSTNAME \"%.70s...\" is longer than 64 bytes",
 				 v->conf.path, v->hostname);

@@ -97,6 +97,8 @@ int runtime_read(const struct vnode_id *id, struct vnode_state *s, char *err, si
 			s->started = atoll(val);
 		else if (!strcmp(key, "boots"))
 			s->boots = (unsigned)atoi(val);
+		else if (!strcmp(key, "uid"))
+			s->uid = (unsigned)strtoul(val, NULL, 10);
 		else if (!strcmp(key, "phase"))
 			snprintf(s->phase, sizeof(s->phase), "%.15s", val);
 	}
@@ -113,8 +115,9 @@ int runtime_write(const struct vnode_id *id, const struct vnode_state *s)
 	FILE *f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	fprintf(f, "init=%d\ninit_ticks=%llu\nstarted=%lld\nboots=%u\nphase=%s\n", (int)s->init,
-		s->init ? start_ticks(s->init) : 0, s->started, s->boots, s->phase);
+	fprintf(f, "init=%d\ninit_ticks=%llu\nstarted=%lld\nboots=%u\nuid=%u\nphase=%s\n",
+		(int)s->init, s->init ? start_ticks(s->init) : 0, s->started, s->boots, s->uid,
+		s->phase);
 	if (fclose(f) != 0 || rename(tmp, id->statefile) < 0) {
 		int e = errno;
 		unlink(tmp);

@@ -50,6 +50,7 @@ struct vnode_state {
 	pid_t init;         /* 0 when no init runs */
 	long long started;  /* CLOCK_REALTIME seconds */
 	unsigned boots;
+	unsigned uid;       /* what root inside is on the host; 0 privileged */
 	char phase[16];     /* booting, up, halting, ... */
 };
 /* On failure s is the empty state: "not running" is the safe reading. */
@@ -62,6 +63,15 @@ long long mono_ms(void);  /* CLOCK_MONOTONIC, ms */
 bool pid_alive(pid_t pid);
 /* 0 once pid is gone, -ETIMEDOUT after timeout_ms (< 0: never), -errno. */
 int wait_pid_gone(pid_t pid, int timeout_ms);
+
+/* idmap.c: the uid and gid range of an unprivileged vnode (root inside is uid on the
+ * host; VNODE_IDS ids from there). */
+#define VNODE_IDS 65536
+#define VNODE_IDS_USER "vnode"  /* whose /etc/subuid and /etc/subgid entries are the pool */
+struct id_pool { unsigned start, count; };
+struct vnode_ids { unsigned uid, gid; };
+int ids_take(const char *name, struct vnode_ids *ids, char *err, size_t errlen);
+void ids_free(const char *name);  /* none held: nothing to do */
 
 /* hook.c: HOOK NAME EVENT, waited for; hook NULL: none. */
 void hook_run(const char *hook, const char *name, const char *event);

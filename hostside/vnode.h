@@ -23,6 +23,8 @@ struct vnode {
 	struct vn_config net;
 	const char *hostname, *init, *hook;
 	unsigned stop_timeout;     /* seconds */
+	bool privileged;           /* PRIVILEGED=yes: no user namespace (vnode(8)) */
+	struct vnode_ids ids;      /* unprivileged: root inside is ids.uid on the host */
 	unsigned long long caps_drop;  /* bounding-set capabilities to drop */
 };
 
@@ -48,16 +50,19 @@ struct handoff;
 int launch(struct vnode *v, int lockfd, int report_fd, bool foreground);
 int launch_resume(const struct handoff *h);
 
-/* child.c: the process that becomes the vnode's init. go: a unix socket; the child
- * sends CHILD_BUILT and its held disk fds once its root is built, and reads CHILD_GO. */
+/* child.c: the process that becomes the vnode's init. go: a unix socket; the monitor
+ * sends CHILD_ROOT with the prepared root (vm_prepare), the child CHILD_BUILT once it
+ * has placed it, the monitor CHILD_GO once the veths exist. */
 struct child_pipes { int go, err, ready; };
-enum { CHILD_BUILT = 'b', CHILD_GO = 'g' };
+enum { CHILD_ROOT = 'p', CHILD_BUILT = 'b', CHILD_GO = 'g' };
 int child_main(struct vnode *v, struct child_pipes p) __attribute__((noreturn));
 
-/* fdpass.c: a one-byte tag and up to VM_MAX_DISKS fds over a unix socket. 0 or -errno;
- * recv gives -EPIPE when the peer closed without sending. */
-int fdpass_send(int sock, char tag, const int *fds, unsigned n);
-int fdpass_recv(int sock, char *tag, int *fds, unsigned max, unsigned *n);
+/* fdpass.c: a one-byte tag, len bytes of data and up to FDPASS_MAX_FDS fds over a
+ * unix socket. 0 or -errno; recv gives -EPIPE when the peer closed without sending,
+ * -EMSGSIZE when the message was not len bytes. */
+#define FDPASS_MAX_FDS VM_PREPARED_MAX_FDS
+int fdpass_send(int sock, char tag, const void *data, size_t len, const int *fds, unsigned n);
+int fdpass_recv(int sock, char *tag, void *data, size_t len, int *fds, unsigned max, unsigned *n);
 
 /* The commands: each is an edge, printing its own errors and returning an exit status.
  * boot.c, stop.c, info.c, exec.c, batch.c */

@@ -12,7 +12,7 @@ int vm_build_root(const struct vm_config *c, struct vm_held *held, char *err, si
 	memset(held, 0, sizeof(*held));
 	if (r < 0)
 		return r;
-	if ((r = vm_place(c, &p, err, errlen)) < 0) {
+	if ((r = vm_open_live(c, &p, err, errlen)) < 0 || (r = vm_place(c, &p, err, errlen)) < 0) {
 		vm_prepared_close(&p);
 		return r;
 	}

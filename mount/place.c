@@ -179,26 +179,59 @@ static int place_binds(struct vm_prepared *p, const struct vm_config *c, char *e
 	return 0;
 }
 
-/* After pivot_root: the vnode's /dev (the host made it), then what it mounts for
- * itself, from the table; /sys read-only, or it does not boot. */
-static int place_system(struct vm_prepared *p, char *err, size_t errlen)
+/* path inside the root (rootfd), made if missing, resolved inside it: the image's
+ * symlinks cannot point it out. An O_PATH fd, or -errno. */
+static int target(int rootfd, const char *path, char *err, size_t errlen)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	if (!strchr(path, '/') && mkdirat(rootfd, path, 0755) < 0 && errno != EEXIST)
+		return vm_fail(err, errlen, errno, "mkdir /%s: %s", path, strerror(errno));
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return fd < 0 ? vm_fail(err, errlen, errno, "/%s: %s", path, strerror(errno)) : fd;
+}
+
+/* The detached mount *fd on path inside the root; closes it. */
+static int attach_in(int rootfd, int *fd, const char *path, char *err, size_t errlen)
+{
+	int t = target(rootfd, path, err, errlen), r = t;
+	if (t >= 0) {
+		r = move_mount(*fd, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0 ?
+			    vm_fail(err, errlen, errno, "mount on /%s: %s", path, strerror(errno)) : 0;
+		close(t);
+	}
+	close(*fd);
+	*fd = -1;
+	return r;
+}
+
+/* Before pivot_root, inside the new root: its /dev (the host made it), then what the
+ * vnode mounts for itself, from the table; /sys read-only, or it does not boot. */
+static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t errlen)
 {
 	int r;
-	if ((r = vm_mkdir_p("/dev", 0755, err, errlen)) < 0 ||
-	    (r = attach(&p->dev, "/dev", "/dev", err, errlen)) < 0)
+	if ((r = attach_in(rootfd, &p->dev, "dev", err, errlen)) < 0)
 		return r;
 	for (unsigned i = 0; i < vm_nfixed_mounts; i++) {
 		const struct vm_fixed_mount *m = &vm_fixed_mounts[i];
-		bool sys = !strcmp(m->where, "/sys");
-		if ((r = vm_mkdir_p(m->where, 0755, err, errlen)) < 0)
-			return r;
-		if (sys && p->sys >= 0)
-			r = attach(&p->sys, "/sys", "the host's /sys", err, errlen);
+		int fd = p->sys;
+		if (strcmp(m->where, "sys") || fd < 0)
+			fd = vm_mount_detached(m->what, m->type, m->opts, m->attrs, false, err, errlen);
 		else
-			r = vm_mount(m->what, m->where, m->type, m->flags, m->opts, err, errlen);
+			p->sys = -1;  /* NETWORK=host: the host's, prepared read-only */
+		r = fd < 0 ? fd : attach_in(rootfd, &fd, m->where, err, errlen);
 		if (r < 0 && m->fatal)
 			return r;
 	}
+	return 0;
+}
+
+int vm_open_live(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 8];
+	snprintf(path, sizeof(path), "%s/live", c->dir);
+	if ((p->live = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return vm_fail(err, errlen, errno, "%s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -207,12 +240,17 @@ int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t
 	int r;
 	/* First of all: nothing we mount may propagate back to the host. */
 	if ((r = vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen)) < 0 ||
-	    (r = stage(p, err, errlen)) < 0 || (r = place_root(p, c, err, errlen)) < 0 ||
-	    (r = vm_pivot("root", err, errlen)) < 0)
+	    (r = stage(p, err, errlen)) < 0 || (r = place_root(p, c, err, errlen)) < 0)
+		return r;
+	int rootfd = open("root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return vm_fail(err, errlen, errno, "the new root: %s", strerror(errno));
+	r = place_system(p, rootfd, err, errlen);
+	close(rootfd);
+	if (r < 0 || (r = vm_pivot("root", err, errlen)) < 0)
 		return r;
 	/* The disks first: a BINDS target may lie on one. */
-	if ((r = vm_fstab_place(&p->fm, err, errlen)) < 0 || (r = place_system(p, err, errlen)) < 0 ||
-	    (r = place_binds(p, c, err, errlen)) < 0)
+	if ((r = vm_fstab_place(&p->fm, err, errlen)) < 0 || (r = place_binds(p, c, err, errlen)) < 0)
 		return r;
 	return 0;
 }

@@ -9,15 +9,18 @@
 #include "vmerr.h"
 #include "vmount.h"
 
-/* Mounted after pivot_root, in this order, relative to the new root. */
+/* Mounted just before pivot_root, in this order, inside the new root. Before, because
+ * a user namespace may mount proc and sysfs only where the host's are still in view. */
 const struct vm_fixed_mount vm_fixed_mounts[] = {
 	/* newinstance: the vnode's ptys are its own, never the host's. */
-	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	{ "devpts", "dev/pts", "devpts", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
 	  "newinstance,ptmxmode=0666,mode=0620", true },
-	{ "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=1777", true },
-	{ "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true },
+	{ "shm", "dev/shm", "tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_STRICTATIME,
+	  "mode=1777", true },
+	{ "proc", "proc", "proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "", true },
 	/* Read-only: the host's devices and knobs are not the vnode's to change. */
-	{ "sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true },
+	{ "sysfs", "sys", "sysfs",
+	  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "", true },
 };
 const unsigned vm_nfixed_mounts = sizeof(vm_fixed_mounts) / sizeof(vm_fixed_mounts[0]);
 

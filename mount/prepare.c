@@ -107,11 +107,7 @@ static int prepare_root(struct vm_prepared *p, const struct vm_config *c, int *n
 	    (p->lower = clone_tree("BASE", c->base, true, im, err, errlen)) < 0)
 		return p->lower;
 	snprintf(path, sizeof(path), "%s/live", c->dir);  /* where the child assembles it */
-	if ((r = vm_mkdir_p(path, 0755, err, errlen)) < 0)
-		return r;
-	if ((p->live = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return vm_fail(err, errlen, errno, "%s: %s", path, strerror(errno));
-	return 0;
+	return vm_mkdir_p(path, 0755, err, errlen);
 }
 
 /* DISKS beyond the root: attached (a blank one too) and held; the image's fstab

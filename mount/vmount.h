@@ -107,8 +107,8 @@ int vm_plan_root(const struct vm_config *c, bool has_img, const char *const laye
 /* What the vnode mounts for itself after pivot_root, as a static table; its /dev, a
  * tmpfs with the nodes below, comes from vm_prepare. */
 struct vm_fixed_mount {
-	const char *what, *where, *type;
-	unsigned long flags;
+	const char *what, *where, *type;  /* where: relative to the new root */
+	unsigned attrs;                   /* MOUNT_ATTR_* */
 	const char *opts;
 	bool fatal;
 };
@@ -222,7 +222,7 @@ struct vm_prepared {
 	int dev;    /* the vnode's /dev */
 	int sys;    /* NETWORK=host: the host's /sys, read-only (sysfs shows the mounter's
 		     * network namespace); else -1 and the child mounts its own */
-	int live;   /* DIR/live, O_PATH: where the child assembles the root */
+	int live;   /* DIR/live, O_PATH, opened by the child: where it assembles the root */
 	int bind[VM_MAX_BINDS];
 	struct vm_fsmounts fm;
 	struct vm_held held;
@@ -234,6 +234,9 @@ unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max);
 #define VM_PREPARED_MAX_FDS (5 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
 /* Closes every fd of p (the held disks too). */
 void vm_prepared_close(struct vm_prepared *p);
+/* In the child, in its mount namespace, while it is still the host's root (a user
+ * namespace's root may not search the directories above): opens DIR/live. */
+int vm_open_live(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen);
 /* In the child: p's fds are its own now. Places the root, pivots into it, chdir("/").
  * The fds it consumed are closed; p->held stays. */
 int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen);

@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 	/* An ignored SIGCHLD would survive the exec and have the kernel reap the init. */
 	if (handoff_take(&w.h) < 0 || signal(SIGCHLD, SIG_DFL) == SIG_ERR)
 		return give_up(&w, strerror(errno));
-	w.st = (struct vnode_state){ .init = w.h.init, .started = w.h.started, .boots = w.h.boots };
+	w.st = (struct vnode_state){ .init = w.h.init, .started = w.h.started, .boots = w.h.boots,
+				     .uid = w.h.uid };
 	snprintf(w.st.phase, sizeof(w.st.phase), "up");
 	w.state = WATCH_UP;
 	w.deadline = -1;

@@ -112,14 +112,20 @@ check checked_data_is_attached_not_the_swapped_path [ "$(uuid_inside swap /dev/v
 "$V" kill swap >/dev/null
 check swap_released released
 
-# --- a blank extra partition: a node, formatted and mounted inside --------------------------
+# --- a blank extra partition: a node, formatted inside; mounted inside only when privileged ---
+# (root in a user namespace may not mount a disk filesystem: the image's fstab is how)
 truncate -s 12M "$T/blank.raw" && printf 'label: gpt\n,8M\n' | sfdisk -q "$T/blank.raw"
 new_vnode blank "vda:1:$T/one.raw" "vdb:2:$T/one.raw" "vdc:1:$T/blank.raw"
 "$V" boot blank >"$T/out" 2>&1
 check blank_partition_accepted [ $? = 0 ]
 check blank_partition_is_a_node "$V" exec blank test -b /dev/vdc1
-MKFS_MOUNT='mke2fs -q /dev/vdc1 >/dev/null && mkdir -p /mnt/c && mount /dev/vdc1 /mnt/c && echo x >/mnt/c/f && umount /mnt/c'
-check blank_partition_formatted_and_mounted_inside "$V" exec blank sh -c "$MKFS_MOUNT"
+check blank_partition_formatted_inside "$V" exec blank mke2fs -q /dev/vdc1
+MOUNT='mkdir -p /mnt/c && mount /dev/vdc1 /mnt/c && echo x >/mnt/c/f && umount /mnt/c'
+check blank_partition_not_mountable_unprivileged sh -c '! "$1" exec blank sh -c "$2" 2>/dev/null' - "$V" "$MOUNT"
+"$V" halt blank >/dev/null
+echo PRIVILEGED=yes >>"$VNODE_HOME/blank/config"
+"$V" boot blank >/dev/null
+check blank_partition_mounted_inside_privileged "$V" exec blank sh -c "$MOUNT"
 "$V" halt blank >/dev/null
 check blank_partition_has_a_filesystem_afterwards sh -c 'blkid -p -O $((2048 * 512)) "$1" | grep -q ext2' - "$T/blank.raw"
 check blank_released released
