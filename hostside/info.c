@@ -66,6 +66,10 @@ int cmd_status(const char *name)
 		return load_failed(r, err);
 	read_state(&v.id, &st);
 	printf("name:       %s\nstate:      %s\n", name, state_name(&st));
+	if (st.init && st.uid)
+		printf("mode:       unprivileged: root is uid %u on the host, %u ids\n", st.uid, VNODE_IDS);
+	else
+		printf("mode:       %s\n", (st.init ? !st.uid : v.privileged) ? "privileged" : "unprivileged");
 	if (st.monitor)
 		printf("monitor:    %d\n", (int)st.monitor);
 	if (st.init)
@@ -102,8 +106,10 @@ int cmd_list(bool json)
 		read_state(&id, &st);
 		long long up = st.init ? (long long)time(NULL) - st.started : 0;
 		if (json)
-			printf("%s{\"name\":\"%s\",\"state\":\"%s\",\"monitor\":%d,\"init\":%d,\"uptime\":%lld}",
-			       i ? "," : "", names[i], state_name(&st), (int)st.monitor, (int)st.init, up);
+			printf("%s{\"name\":\"%s\",\"state\":\"%s\",\"monitor\":%d,\"init\":%d,"
+			       "\"uptime\":%lld,\"privileged\":%s,\"uid\":%u}",
+			       i ? "," : "", names[i], state_name(&st), (int)st.monitor, (int)st.init, up,
+			       !st.init ? "null" : st.uid ? "false" : "true", st.uid);
 		else
 			printf("%-20s %-10s %8d %8d %7llds\n", names[i], state_name(&st), (int)st.monitor,
 			       (int)st.init, up);

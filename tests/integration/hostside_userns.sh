@@ -1,0 +1,112 @@
+#!/bin/sh
+# The vnode boundary, the user namespace: a default vnode's init is not uid 0 on the
+# host but the first of a 65536-id range of its own, disjoint from every other running
+# vnode's (two boots racing included) and freed at its end. Its files look as they do on
+# disk in every root mode (overlay over BASE, root/ alone, a DISKS image, NAME.img), on a
+# data disk of its fstab and in BINDS: root's files are root's inside, and what root
+# writes inside is root's on disk. PRIVILEGED=yes runs as host root, as before.
+# Vnodes: us-c, us-b, us-a, us-d, us-p, us-r1, us-r2.
+. "$(dirname "$0")/lib.sh"
+export PATH="/usr/sbin:/sbin:$PATH"
+vnode_setup
+touch "$BASE/etc/owned1000" && chown 1000:1000 "$BASE/etc/owned1000"
+
+init_uid() { sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$(init_of "$1")/status"; }
+status_uid() { "$V" status "$1" | sed -n 's/^mode: *unprivileged: root is uid \([0-9]*\) .*/\1/p'; }
+owner_inside() { "$V" exec "$1" stat -c %u "$2"; }
+# disk_owner IMAGE PATH: the owner debugfs reads on an ext4 image, on the host.
+disk_owner() { debugfs -R "stat $2" "$1" 2>/dev/null | sed -n 's/^User: *\([0-9]*\).*/\1/p'; }
+held_ids() { for l in /run/vnode/ids/*; do [ "$(readlink "$l" 2>/dev/null)" = "$1" ] && echo "$l"; done; }
+# owners_are VNODE PATH WANT...: each PATH shows its WANT owner inside.
+owners_are() {
+	_v=$1; shift
+	while [ $# -ge 2 ]; do [ "$(owner_inside "$_v" "$1")" = "$2" ] || return 1; shift 2; done
+}
+
+# --- overlay over BASE ----------------------------------------------------------------
+new_vnode us-c
+"$V" boot us-c >/dev/null
+uid=$(init_uid us-c)
+check userns_init_is_not_host_root sh -c '[ -n "$1" ] && [ "$1" != 0 ]' - "$uid"
+check userns_status_names_the_range [ "$(status_uid us-c)" = "$uid" ]
+check userns_list_json_says_unprivileged sh -c '"$1" list --json | grep -q "\"name\":\"us-c\",[^}]*\"privileged\":false,\"uid\":$2"' - "$V" "$uid"
+check userns_range_is_held [ -n "$(held_ids us-c)" ]
+check overlay_files_show_disk_owners owners_are us-c /etc/passwd 0 /etc/owned1000 1000 /bin/busybox 0
+"$V" exec us-c sh -c 'echo x >/written && mkdir -p /home/u && chown 1000:1000 /home/u'
+check overlay_write_is_root_on_disk [ "$(stat -c %u "$VNODE_HOME/us-c/root/written")" = 0 ]
+check overlay_chown_inside_is_that_uid_on_disk [ "$(stat -c %u "$VNODE_HOME/us-c/root/home/u")" = 1000 ]
+check base_untouched none_exist "$BASE/written"
+"$V" halt us-c >/dev/null
+check userns_range_freed_at_halt [ -z "$(held_ids us-c)" ]
+
+# --- BINDS, read-write and read-only ----------------------------------------------------
+mkdir -p "$T/share" "$T/share-ro" && echo f >"$T/share/f" && echo f >"$T/share-ro/f"
+chown -R 1000:1000 "$T/share" && chmod 0777 "$T/share"
+printf 'BINDS=( %s:/share %s:/share-ro:ro )\n' "$T/share" "$T/share-ro" >>"$VNODE_HOME/us-c/config"
+"$V" boot us-c >/dev/null
+check binds_show_disk_owners owners_are us-c /share/f 1000 /share-ro/f 0
+"$V" exec us-c sh -c 'echo x >/share/new'
+check binds_write_is_root_on_disk [ "$(stat -c %u "$T/share/new")" = 0 ]
+check binds_ro_is_read_only sh -c '! "$1" exec us-c sh -c "echo x >/share-ro/f" 2>/dev/null' - "$V"
+check binds_ro_cannot_be_remounted_rw sh -c '! "$1" exec us-c mount -o remount,rw /share-ro 2>/dev/null' - "$V"
+"$V" halt us-c >/dev/null
+
+# --- root/ alone ------------------------------------------------------------------------
+make_busybox_root "$VNODE_HOME/us-b/root"
+echo 'NETWORK=none' >"$VNODE_HOME/us-b/config"
+"$V" boot us-b >/dev/null
+check bind_root_files_show_disk_owners owners_are us-b /etc/passwd 0 /sbin/vinit 0
+"$V" exec us-b sh -c 'echo x >/written'
+check bind_root_write_is_root_on_disk [ "$(stat -c %u "$VNODE_HOME/us-b/root/written")" = 0 ]
+"$V" halt us-b >/dev/null
+
+# --- a DISKS image, with a data disk its fstab mounts ---------------------------------
+make_busybox_root "$T/aroot"
+echo '/dev/vdb /data ext4 defaults 0 2' >"$T/aroot/etc/fstab"
+mkdir -p "$T/aroot/data" "$T/adata/d" && chown 1000:1000 "$T/adata/d"
+truncate -s 24M "$T/a.img" && mkfs.ext4 -q -F -d "$T/aroot" "$T/a.img"
+truncate -s 8M "$T/data.img" && mkfs.ext4 -q -F -d "$T/adata" "$T/data.img"
+mkdir -p "$VNODE_HOME/us-a"
+printf 'DISKS=( vda:0:%s vdb:0:%s )\nNETWORK=none\n' "$T/a.img" "$T/data.img" >"$VNODE_HOME/us-a/config"
+"$V" boot us-a >/dev/null
+check disk_root_files_show_disk_owners owners_are us-a /etc/passwd 0 /data/d 1000
+"$V" exec us-a sh -c 'echo x >/written && echo x >/data/written'
+"$V" halt us-a >/dev/null
+check disk_root_write_is_root_on_disk [ "$(disk_owner "$T/a.img" /written)" = 0 ]
+check data_disk_write_is_root_on_disk [ "$(disk_owner "$T/data.img" /written)" = 0 ]
+
+# --- NAME.img (its root/ and work/) over BASE ------------------------------------------
+mkdir -p "$T/dimg/root" "$T/dimg/work" "$VNODE_HOME/us-d"
+truncate -s 8M "$VNODE_HOME/us-d/us-d.img" && mkfs.ext4 -q -F -d "$T/dimg" "$VNODE_HOME/us-d/us-d.img"
+printf 'BASE=%s\nNETWORK=none\n' "$BASE" >"$VNODE_HOME/us-d/config"
+"$V" boot us-d >/dev/null
+check img_files_show_disk_owners owners_are us-d /etc/passwd 0 /etc/owned1000 1000
+"$V" exec us-d sh -c 'echo x >/written'
+"$V" halt us-d >/dev/null
+check img_write_is_root_on_disk [ "$(disk_owner "$VNODE_HOME/us-d/us-d.img" /root/written)" = 0 ]
+
+# --- PRIVILEGED=yes: host root, as before --------------------------------------------------
+new_vnode us-p 'PRIVILEGED=yes'
+"$V" boot us-p >/dev/null
+check privileged_init_is_host_root [ "$(init_uid us-p)" = 0 ]
+check privileged_status_says_so sh -c '"$1" status us-p | grep -q "^mode: *privileged$"' - "$V"
+check privileged_holds_no_range [ -z "$(held_ids us-p)" ]
+"$V" halt us-p >/dev/null
+
+# --- two vnodes never share a range, racing boots included -----------------------------
+new_vnode us-r1
+new_vnode us-r2
+disjoint() { [ -n "$1" ] && [ -n "$2" ] && [ $(($1 > $2 ? $1 - $2 : $2 - $1)) -ge 65536 ]; }
+ok=0
+for i in 1 2 3 4 5; do
+	vnode_bg "$V" boot us-r1 >/dev/null
+	p1=$!
+	vnode_bg "$V" boot us-r2 >/dev/null
+	p2=$!
+	wait $p1 $p2
+	disjoint "$(init_uid us-r1)" "$(init_uid us-r2)" && ok=$((ok + 1))
+	"$V" kill us-r1 us-r2 >/dev/null
+done
+check racing_boots_get_disjoint_ranges [ "$ok" = 5 ]
+check ranges_freed_after_kill sh -c '[ -z "$(ls /run/vnode/ids 2>/dev/null | while read l; do readlink "/run/vnode/ids/$l"; done | grep -x "us-r[12]")" ]'
+finish
