@@ -22,7 +22,7 @@
 #define POOL_DEFAULT_COUNT (1024u * VNODE_IDS)
 
 /* The vnode user's range in file (/etc/subuid or /etc/subgid), or the default. */
-static int pool_of(const char *file, struct id_pool *p, char *err, size_t errlen)
+int ids_pool(const char *file, struct id_pool *p, char *err, size_t errlen)
 {
 	char line[256];
 	FILE *f = fopen(file, "re");
@@ -103,8 +103,8 @@ int ids_take(const char *name, struct vnode_ids *ids, char *err, size_t errlen)
 {
 	struct id_pool u, g;
 	int r;
-	if ((r = pool_of("/etc/subuid", &u, err, errlen)) < 0 ||
-	    (r = pool_of("/etc/subgid", &g, err, errlen)) < 0)
+	if ((r = ids_pool("/etc/subuid", &u, err, errlen)) < 0 ||
+	    (r = ids_pool("/etc/subgid", &g, err, errlen)) < 0)
 		return r;
 	int lock = lock_ids(err, errlen);
 	if (lock < 0)
@@ -123,6 +123,8 @@ void ids_free(const char *name)
 {
 	char path[sizeof(IDS_DIR) + 300], err[128];
 	int lock = lock_ids(err, sizeof(err));
+	if (lock < 0)
+		errorf("%s: %s", name, err);  /* the unlink below needs no lock to be safe */
 	DIR *d = opendir(IDS_DIR);
 	for (struct dirent *e; d && (e = readdir(d));) {
 		snprintf(path, sizeof(path), IDS_DIR "/%s", e->d_name);

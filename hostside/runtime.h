@@ -70,6 +70,8 @@ int wait_pid_gone(pid_t pid, int timeout_ms);
 #define VNODE_IDS_USER "vnode"  /* whose /etc/subuid and /etc/subgid entries are the pool */
 struct id_pool { unsigned start, count; };
 struct vnode_ids { unsigned uid, gid; };
+/* The vnode user's range in file (/etc/subuid or /etc/subgid), or the default pool. */
+int ids_pool(const char *file, struct id_pool *p, char *err, size_t errlen);
 int ids_take(const char *name, struct vnode_ids *ids, char *err, size_t errlen);
 void ids_free(const char *name);  /* none held: nothing to do */
 
