@@ -66,7 +66,7 @@ int wait_pid_gone(pid_t pid, int timeout_ms);
 
 /* idmap.c: the uid and gid range of an unprivileged vnode (root inside is uid on the
  * host; VNODE_IDS ids from there). */
-#define VNODE_IDS 65536
+#define VNODE_IDS 65536u
 #define VNODE_IDS_USER "vnode"  /* whose /etc/subuid and /etc/subgid entries are the pool */
 struct id_pool { unsigned start, count; };
 struct vnode_ids { unsigned uid, gid; };
