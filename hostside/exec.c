@@ -7,25 +7,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "shared.h"
 #include "vnode.h"
 
-/* The user namespace first: it owns the others. Joining the host's own (a privileged
- * vnode) is EINVAL, and changes nothing. */
+/* Whether init's namespace kind is ours already (NETWORK=host, or a privileged
+ * vnode's user namespace): joining it again is refused from inside a user namespace. */
+static bool same_ns(pid_t init, const char *kind)
+{
+	char path[64];
+	struct stat a, b;
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init, kind);
+	if (stat(path, &a) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+	return stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* The user namespace first: it owns the others. */
 static int enter_namespaces(pid_t init)
 {
 	static const char *const ns[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt" };
 	char path[64];
+	bool skip[sizeof(ns) / sizeof(ns[0])];
+	for (unsigned i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		skip[i] = same_ns(init, ns[i]);  /* all before the first setns */
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)init);
 	int root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return -errno;
 	for (unsigned i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		if (skip[i])
+			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)init, ns[i]);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || (setns(fd, 0) < 0 && errno != EINVAL)) {
+		if (fd < 0 || setns(fd, 0) < 0) {
 			int e = errno;
 			if (fd >= 0)
 				close(fd);

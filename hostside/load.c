@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <linux/capability.h>
 #include <unistd.h>
 #include "vnode.h"
 
@@ -97,6 +99,24 @@ static int map_misc(struct vnode *v, char *err, size_t errlen)
 				 v->conf.path);
 	if (caps_parse(&v->conf, &v->caps_drop, why, sizeof(why)) < 0)
 		return vnode_err(err, errlen, EINVAL, "%s: %s", v->conf.path, why);
+	if (v->net.mode == VN_HOST)  /* the host's own network is not the vnode's to change */
+		v->caps_drop |= 1ULL << CAP_NET_ADMIN | 1ULL << CAP_NET_RAW;
+	return 0;
+}
+
+/* The config decides what is mounted and run as root: only root may write it. */
+static int trusted(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return 0;  /* conf_load says why */
+	if (st.st_uid != 0)
+		return vnode_err(err, errlen, EPERM, "%s: owned by uid %u, not root: not trusted (the "
+				 "config decides what runs as root; chown root it)", path, (unsigned)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return vnode_err(err, errlen, EPERM, "%s: writable by group or others (mode %04o): not "
+				 "trusted (the config decides what runs as root; chmod go-w it)", path,
+				 (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -108,6 +128,8 @@ int vnode_load(struct vnode *v, const char *name, char *err, size_t errlen)
 	if ((r = vnode_id_set(&v->id, name, err, errlen)) < 0)
 		return r;
 	snprintf(path, sizeof(path), "%s/config", v->id.dir);
+	if ((r = trusted(path, err, errlen)) < 0)
+		return r;
 	if ((r = conf_load(path, &v->conf, err, errlen)) < 0)
 		return r == -ENOENT ? vnode_err(err, errlen, ENOENT, "%s: no such vnode (no %s)", name, path)
 				    : r;

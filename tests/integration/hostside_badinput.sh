@@ -23,7 +23,17 @@ expect bad_no_root_source 2 "bi-d/config: no root: set DISKS or BASE" "$V" boot 
 expect bad_monitor_by_hand 2 "vnode-monitor: bad monitor argument" "$B/vnode-monitor" --frob=1
 new_vnode bi-a
 expect bad_not_root 2 "must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$V" boot bi-a
+# A config only root can write, since it decides what runs as root.
+new_vnode bi-e
+chmod 0666 "$VNODE_HOME/bi-e/config"
+expect bad_config_writable_by_others 2 "bi-e/config: writable by group or others (mode 0666): not trusted" "$V" boot bi-e
+chmod 0644 "$VNODE_HOME/bi-e/config" && chown 1000 "$VNODE_HOME/bi-e/config"
+expect bad_config_not_owned_by_root 2 "bi-e/config: owned by uid 1000, not root: not trusted" "$V" boot bi-e
+chown 0 "$VNODE_HOME/bi-e/config"
+"$V" boot bi-e >/dev/null
+check config_owned_by_root_boots [ $? = 0 ]
+"$V" halt bi-e >/dev/null
 expect bad_boot_f_two_names 2 "boot -f takes one NAME" "$V" boot -f bi-a bi-c
 expect bad_unknown_command 2 "unknown command" "$V" frobnicate
-check bad_input_left_no_runtime_files none_exist /run/vnode/bi-a.pid /run/vnode/bi-a.state /run/vnode/bi-c.pid /run/vnode/bi-c.state /run/vnode/bi-d.pid /run/vnode/bi-d.state
+check bad_input_left_no_runtime_files none_exist /run/vnode/bi-a.pid /run/vnode/bi-a.state /run/vnode/bi-c.pid /run/vnode/bi-c.state /run/vnode/bi-d.pid /run/vnode/bi-d.state /run/vnode/bi-e.pid
 finish

@@ -5,7 +5,8 @@
 # disk in every root mode (overlay over BASE, root/ alone, a DISKS image, NAME.img), on a
 # data disk of its fstab and in BINDS: root's files are root's inside, and what root
 # writes inside is root's on disk. PRIVILEGED=yes runs as host root, as before.
-# Vnodes: us-c, us-b, us-a, us-d, us-p, us-r1, us-r2.
+# NETWORK=host drops NET_ADMIN and NET_RAW. Vnodes: us-c, us-b, us-a, us-d, us-p, us-h,
+# us-r1, us-r2.
 . "$(dirname "$0")/lib.sh"
 export PATH="/usr/sbin:/sbin:$PATH"
 vnode_setup
@@ -92,6 +93,18 @@ check privileged_init_is_host_root [ "$(init_uid us-p)" = 0 ]
 check privileged_status_says_so sh -c '"$1" status us-p | grep -q "^mode: *privileged$"' - "$V"
 check privileged_holds_no_range [ -z "$(held_ids us-p)" ]
 "$V" halt us-p >/dev/null
+
+# --- NETWORK=host: no NET_ADMIN, no NET_RAW (bits 12 and 13 of the bounding set) ----------
+capbnd() { "$V" exec "$1" sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status; }
+has_cap() { [ $((0x$1 >> $2 & 1)) = 1 ]; }
+new_vnode us-h
+sed -i 's/^NETWORK=none$/NETWORK=host/' "$VNODE_HOME/us-h/config"
+"$V" boot us-h >/dev/null
+"$V" boot us-c >/dev/null
+check private_network_keeps_net_admin has_cap "$(capbnd us-c)" 12
+check host_network_drops_net_admin sh -c '! [ $((0x$1 >> 12 & 1)) = 1 ]' - "$(capbnd us-h)"
+check host_network_drops_net_raw sh -c '! [ $((0x$1 >> 13 & 1)) = 1 ]' - "$(capbnd us-h)"
+"$V" halt us-h us-c >/dev/null
 
 # --- two vnodes never share a range, racing boots included -----------------------------
 new_vnode us-r1
