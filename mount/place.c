@@ -205,10 +205,69 @@ static int attach_in(int rootfd, int *fd, const char *path, char *err, size_t er
 	return r;
 }
 
+/* path inside the root, resolved there (the image's symlinks cannot lead out): O_PATH. */
+static int in_root(int rootfd, const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* A copy of the tree at from (inside the root) laid on to, read-only if asked: 0, also
+ * when to is missing (a kernel without that /proc file), or -errno. */
+static int lay(int rootfd, const char *from, const char *to, bool ro, char *err, size_t errlen)
+{
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+	int t = in_root(rootfd, to), s = -1, fd = -1, r = 0;
+	if (t < 0)
+		return errno == ENOENT ? 0 : vm_fail(err, errlen, errno, "/%s: %s", to, strerror(errno));
+	if ((s = in_root(rootfd, from)) < 0 ||
+	    (fd = open_tree(s, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)) < 0 ||
+	    (ro && mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) ||
+	    move_mount(fd, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		r = vm_fail(err, errlen, errno, "/%s over /%s: %s", from, to, strerror(errno));
+	for (int *f = (int[]){ t, s, fd }, i = 0; i < 3; i++)
+		if (f[i] >= 0)
+			close(f[i]);
+	return r;
+}
+
+/* What nspawn and LXC keep from a container in /proc: the sysctls read-only (the
+ * network's stay writable when it is the vnode's own), and the kernel's memory, keys,
+ * timers, symbols and SysRq masked by /dev/null. In a user namespace the kernel refuses
+ * these writes anyway; this holds a privileged vnode too. */
+static int mask_proc(int rootfd, bool own_net, char *err, size_t errlen)
+{
+	static const char *const masked[] = { "proc/kcore", "proc/keys", "proc/timer_list",
+					      "proc/kallsyms", "proc/sysrq-trigger" };
+	int r = 0;
+	/* the network's sysctls, writable, kept aside before /proc/sys goes read-only */
+	int net = own_net ? in_root(rootfd, "proc/sys/net") : -1;
+	int keep = net < 0 ? -1 : open_tree(net, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (own_net && keep < 0)
+		r = vm_fail(err, errlen, errno, "/proc/sys/net: %s", strerror(errno));
+	if (!r)
+		r = lay(rootfd, "proc/sys", "proc/sys", true, err, errlen);
+	if (!r && keep >= 0) {
+		int t = in_root(rootfd, "proc/sys/net");
+		if (t < 0 || move_mount(keep, "", t, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			r = vm_fail(err, errlen, errno, "/proc/sys/net writable: %s", strerror(errno));
+		if (t >= 0)
+			close(t);
+	}
+	for (int *f = (int[]){ net, keep }, i = 0; i < 2; i++)
+		if (f[i] >= 0)
+			close(f[i]);
+	for (unsigned i = 0; !r && i < sizeof(masked) / sizeof(masked[0]); i++)
+		r = lay(rootfd, "dev/null", masked[i], true, err, errlen);
+	return r;
+}
+
 /* Before pivot_root, inside the new root: its /dev (the host made it), then what the
  * vnode mounts for itself, from the table; /sys read-only, or it does not boot. */
 static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t errlen)
 {
+	bool host_net = p->sys >= 0;  /* NETWORK=host: the host's /sys and network */
 	int r;
 	if ((r = attach_in(rootfd, &p->dev, "dev", err, errlen)) < 0)
 		return r;
@@ -223,7 +282,7 @@ static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t err
 		if (r < 0 && m->fatal)
 			return r;
 	}
-	return 0;
+	return mask_proc(rootfd, !host_net, err, errlen);
 }
 
 int vm_open_live(const struct vm_config *c, struct vm_prepared *p, char *err, size_t errlen)
