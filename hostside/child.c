@@ -144,6 +144,8 @@ int child_main(struct vnode *v, struct child_pipes p)
 	if (close_range((unsigned)first + root.held.n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		fail(p.err, "%s: close_range: %s", v->id.name, strerror(errno));
 	init_argv(v->init, vinit, root.held.n, first, num, argv);
+	if (seccomp_apply(err, sizeof(err)) < 0)  /* last: from here on, only the exec */
+		fail(p.err, "%s: %s", v->id.name, err);
 	char *const envp[] = { "PATH=" VNODE_DEFAULT_PATH, "TERM=linux", "HOME=/", "container=vnode",
 			       NULL };
 	execve(v->init, argv, envp);

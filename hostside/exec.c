@@ -65,7 +65,8 @@ static void __attribute__((noreturn)) run_inside(const struct vnode *v, bool use
 	char *const sh[] = { "/bin/sh", NULL };
 	char *const envp[] = { "PATH=" VNODE_DEFAULT_PATH, "HOME=/root",
 			       getenv("TERM") ? "TERM=xterm" : "TERM=dumb", NULL };
-	if (caps_drop_bounding(v->caps_drop, err, sizeof(err)) < 0) {
+	if (caps_drop_bounding(v->caps_drop, err, sizeof(err)) < 0 ||
+	    seccomp_apply(err, sizeof(err)) < 0) {
 		errorf("%s: %s", v->id.name, err);
 		_exit(EXIT_FAILED);
 	}

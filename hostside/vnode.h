@@ -45,6 +45,11 @@ int load_failed(int r, const char *err);
 int caps_parse(const struct conf *c, unsigned long long *drop, char *err, size_t errlen);
 int caps_drop_bounding(unsigned long long drop, char *err, size_t errlen);
 
+/* seccomp.c: the filter every vnode process runs under (vnode(8), SECCOMP). */
+struct sock_filter;
+const struct sock_filter *seccomp_program(unsigned *n);
+int seccomp_apply(char *err, size_t errlen);
+
 /* launch.c: boots the vnode, then execs vnode-monitor (hostside/monitor/). */
 struct handoff;
 int launch(struct vnode *v, int lockfd, int report_fd, bool foreground);
