@@ -106,7 +106,12 @@ $(eval $(call testprog,unit,mount,$(B)/libmount.a))
 $(eval $(call testprog,unit,netns,$(B)/libnetns.a))
 $(eval $(call testprog,unit,hostside,$(LIBS)))
 
-helpers: $(HELPER_BIN)
+# The escape suite's program runs inside vnodes of any image: static musl.
+$(B)/tests/escape/escape: tests/escape/escape.c $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $< -o $@
+
+helpers: $(HELPER_BIN) $(B)/tests/escape/escape
 
 unit: deps $(UNIT_BIN)
 	@sh tests/run.sh unit

@@ -26,10 +26,11 @@ static bool same_ns(pid_t init, const char *kind)
 	return stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
-/* The user namespace first: it owns the others. */
+/* The cgroup namespace while still the host's root (launch.c made it), then the user
+ * namespace: it owns the others. */
 static int enter_namespaces(pid_t init)
 {
-	static const char *const ns[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+	static const char *const ns[] = { "cgroup", "user", "ipc", "uts", "net", "pid", "mnt" };
 	char path[64];
 	bool skip[sizeof(ns) / sizeof(ns[0])];
 	for (unsigned i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)

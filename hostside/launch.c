@@ -68,14 +68,21 @@ static int wait_started(int errfd, int readyfd, char *msg, size_t len)
 	return 0;
 }
 
+/* The user namespace owns all the others, but for the cgroup namespace: that one the
+ * monitor makes first, as the host's root, and the child inherits it, so that root
+ * inside may not mount cgroupfs (nor make a cgroup namespace its own: seccomp.c). */
 static pid_t clone_child(struct vnode *v, int *pidfd)
 {
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      CLONE_NEWCGROUP | CLONE_PIDFD | SIGCHLD;
+			      CLONE_PIDFD | SIGCHLD;
 	if (vnode_netns(v))
 		flags |= CLONE_NEWNET;
-	if (!v->privileged)  /* the user namespace owns all the others */
+	if (!v->privileged)
 		flags |= CLONE_NEWUSER;
+	if (v->privileged)
+		flags |= CLONE_NEWCGROUP;
+	else if (unshare(CLONE_NEWCGROUP) < 0)
+		return -1;
 	return (pid_t)syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
 }
 

@@ -3,6 +3,7 @@
  * spends on it one prctl, not a compile (nspawn's costs it about 50 ms). x86-64 only:
  * another ABI (i386, x32) is refused whole, so that no number escapes the table. */
 #include <errno.h>
+#include <linux/sched.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -19,6 +20,12 @@
 #define RET(v) BPF_STMT(BPF_RET | BPF_K, (v))
 /* nr: the next instruction returns DENY; else it is skipped */
 #define REFUSE(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), RET(DENY)
+#define REFUSE_WITH(nr, e) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+	RET(SECCOMP_RET_ERRNO | (e))
+/* nr with flag in its first argument refused, without it allowed; others skip it all */
+#define REFUSE_FLAG(nr, flag) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 4), \
+	LOAD(args[0]), BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (flag), 0, 1), RET(DENY), \
+	RET(SECCOMP_RET_ALLOW)
 
 static const struct sock_filter program[] = {
 	LOAD(arch),
@@ -43,6 +50,11 @@ static const struct sock_filter program[] = {
 	REFUSE(SYS_adjtimex),
 	/* old and unneeded */
 	REFUSE(SYS_uselib), REFUSE(SYS_userfaultfd),
+	/* A cgroup namespace of its own would let root mount cgroupfs (a v1 hierarchy's
+	 * release_agent); the one it has is the host's root's (launch.c). clone3's flags are
+	 * out of reach in memory: ENOSYS, and libc falls back to clone. */
+	REFUSE_FLAG(SYS_unshare, CLONE_NEWCGROUP), REFUSE_FLAG(SYS_clone, CLONE_NEWCGROUP),
+	REFUSE_WITH(SYS_clone3, ENOSYS),
 	RET(SECCOMP_RET_ALLOW),
 };
 

@@ -275,7 +275,8 @@ static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t err
 		const struct vm_fixed_mount *m = &vm_fixed_mounts[i];
 		int fd = p->sys;
 		if (strcmp(m->where, "sys") || fd < 0)
-			fd = vm_mount_detached(m->what, m->type, m->opts, m->attrs, false, err, errlen);
+			fd = vm_mount_detached(m->what, m->type, m->opts, m->attrs,
+					       m->attrs & MOUNT_ATTR_RDONLY, err, errlen);
 		else
 			p->sys = -1;  /* NETWORK=host: the host's, prepared read-only */
 		r = fd < 0 ? fd : attach_in(rootfd, &fd, m->where, err, errlen);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <signal.h>
+#include <linux/sched.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
 
@@ -19,9 +21,9 @@
 
 /* Runs the program on one system call; fails the test on an instruction it does not
  * know (the filter must stay this simple) or a jump out of the program. */
-static uint32_t run(uint32_t arch, int nr)
+static uint32_t run_args(uint32_t arch, int nr, uint64_t arg0)
 {
-	struct seccomp_data d = { .nr = nr, .arch = arch };
+	struct seccomp_data d = { .nr = nr, .arch = arch, .args = { arg0 } };
 	unsigned n;
 	const struct sock_filter *f = seccomp_program(&n);
 	uint32_t a = 0;
@@ -38,6 +40,9 @@ static uint32_t run(uint32_t arch, int nr)
 		case BPF_JMP | BPF_JGE | BPF_K:
 			pc += a >= i->k ? i->jt : i->jf;
 			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) ? i->jt : i->jf;
+			break;
 		case BPF_RET | BPF_K:
 			return i->k;
 		default:
@@ -46,6 +51,11 @@ static uint32_t run(uint32_t arch, int nr)
 	}
 	fail_msg("ran off the end of the program");
 	return 0;
+}
+
+static uint32_t run(uint32_t arch, int nr)
+{
+	return run_args(arch, nr, 0);
 }
 
 static void refuses_what_the_peers_refuse(void **state)
@@ -67,14 +77,27 @@ static void allows_what_a_distro_needs(void **state)
 {
 	(void)state;
 	static const int allowed[] = {
-		SYS_read, SYS_write, SYS_openat, SYS_execve, SYS_clone, SYS_clone3, SYS_mount,
+		SYS_read, SYS_write, SYS_openat, SYS_execve, SYS_clone, SYS_mount,
 		SYS_umount2, SYS_pivot_root, SYS_unshare, SYS_setns, SYS_reboot, SYS_ptrace,
 		SYS_name_to_handle_at, SYS_mknodat, SYS_sethostname, SYS_socket, SYS_prctl,
-		SYS_seccomp, SYS_io_uring_setup, SYS_clock_gettime, 0, 435,
+		SYS_seccomp, SYS_io_uring_setup, SYS_clock_gettime, SYS_unshare, SYS_clone, 0,
 	};
 	for (unsigned i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		if (run(AUDIT_ARCH_X86_64, allowed[i]) != SECCOMP_RET_ALLOW)
 			fail_msg("syscall %d is refused", allowed[i]);
+}
+
+static void no_cgroup_namespace_of_its_own(void **state)
+{
+	(void)state;
+	assert_int_equal(run_args(AUDIT_ARCH_X86_64, SYS_unshare, CLONE_NEWCGROUP), DENY);
+	assert_int_equal(run_args(AUDIT_ARCH_X86_64, SYS_unshare, CLONE_NEWNS | CLONE_NEWCGROUP), DENY);
+	assert_int_equal(run_args(AUDIT_ARCH_X86_64, SYS_clone, CLONE_NEWCGROUP | SIGCHLD), DENY);
+	assert_int_equal(run_args(AUDIT_ARCH_X86_64, SYS_unshare, CLONE_NEWNS | CLONE_NEWNET),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(run_args(AUDIT_ARCH_X86_64, SYS_clone, CLONE_NEWPID | SIGCHLD),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, SYS_clone3), SECCOMP_RET_ERRNO | ENOSYS);
 }
 
 static void another_abi_is_refused_whole(void **state)
@@ -98,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refuses_what_the_peers_refuse),
 		cmocka_unit_test(allows_what_a_distro_needs),
+		cmocka_unit_test(no_cgroup_namespace_of_its_own),
 		cmocka_unit_test(another_abi_is_refused_whole),
 		cmocka_unit_test(stays_small),
 	};
