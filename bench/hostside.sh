@@ -4,8 +4,13 @@
 # 1. Boot to exit, medians of N runs (default 20; one untimed warm-up each), timed by
 #    tests/helpers/hostside_bench (CLOCK_MONOTONIC from fork to waitpid, no shell around it):
 #      vnode boot -f      DISKS=( vda:0:IMG ), BRIDGES=( one bench bridge )   <- the ratio base
+#      vnode boot -f      the same with PRIVILEGED=yes: no user namespace, no idmap; the
+#                         difference is what the user namespace, the idmapped mounts and
+#                         the seccomp filter cost together
 #      vnode boot -f      the same root as a directory, one bridged veth (no disk)
 #      vnode boot -f      the same root as a directory, NETWORK=none (no disk, no network)
+#      systemd-nspawn -U  --private-users-ownership=map, the same otherwise (nspawn's own
+#                         unprivileged mode)
 #      systemd-nspawn     --boot --network-bridge, -D on the image loop-mounted here once
 #                         (nspawn --image needs udev, which this host has not; so nspawn does
 #                         not pay for the loop device and the mount, vnode and LXC do)
@@ -43,6 +48,7 @@ W=$(mktemp -d /tmp/vnode-hbench.XXXXXX)
 TAG=hb$$
 BR=$(printf '%.15s' "${TAG}br")
 ONE=${TAG}a      # the vnode of the boot table
+ONEP=${TAG}p     # the same, PRIVILEGED=yes
 DIRV=${TAG}d     # the same root as a directory, no network
 DIRB=${TAG}b     # the same root as a directory, one bridged veth
 IMG=$W/img.ext4
@@ -51,12 +57,12 @@ export VNODE_HOME=$W/home
 cleanup() {
 	trap '' INT TERM HUP
 	VNODE_HOME=$W/many "$VNODE" kill-all -j "$J" >/dev/null 2>&1
-	for n in "$ONE" "$DIRV" "$DIRB"; do "$VNODE" kill "$n" >/dev/null 2>&1; done
+	for n in "$ONE" "$ONEP" "$DIRV" "$DIRB"; do "$VNODE" kill "$n" >/dev/null 2>&1; done
 	command -v lxc-stop >/dev/null 2>&1 && lxc-stop -P "$W/lxcpath" -n "$TAG" -k >/dev/null 2>&1
 	mountpoint -q "$W/mnt" 2>/dev/null && umount "$W/mnt"
 	for l in $(losetup -j "$IMG" -O NAME -n 2>/dev/null); do losetup -d "$l"; done
 	ip link show "$BR" >/dev/null 2>&1 && ip link del "$BR"
-	for n in $(ls "$W/many" 2>/dev/null) "$ONE" "$DIRV" "$DIRB"; do
+	for n in $(ls "$W/many" 2>/dev/null) "$ONE" "$ONEP" "$DIRV" "$DIRB"; do
 		rm -f "/var/log/vnode/$n.log" "/var/log/vnode/$n.log.old"
 	done
 	rm -rf "$W"
@@ -87,8 +93,9 @@ stage "$W/stage" poweroff
 truncate -s 32M "$IMG" && mkfs.ext4 -q -F -d "$W/stage" "$IMG" || die "mkfs.ext4 -d failed"
 ip link add "$BR" type bridge && ip link set "$BR" up || die "cannot make bridge $BR"
 
-mkdir -p "$VNODE_HOME/$ONE" "$VNODE_HOME/$DIRV" "$VNODE_HOME/$DIRB"
+mkdir -p "$VNODE_HOME/$ONE" "$VNODE_HOME/$ONEP" "$VNODE_HOME/$DIRV" "$VNODE_HOME/$DIRB"
 printf 'DISKS=( vda:0:%s )\nBRIDGES=( %s: )\n' "$IMG" "$BR" >"$VNODE_HOME/$ONE/config"
+printf 'DISKS=( vda:0:%s )\nBRIDGES=( %s: )\nPRIVILEGED=yes\n' "$IMG" "$BR" >"$VNODE_HOME/$ONEP/config"
 printf 'NETWORK=none\n' >"$VNODE_HOME/$DIRV/config"
 printf 'BRIDGES=( %s: )\n' "$BR" >"$VNODE_HOME/$DIRB/config"
 cp -a "$W/stage" "$VNODE_HOME/$DIRV/root"
@@ -108,13 +115,14 @@ time_it() {
 }
 time_it vnode "$VNODE" boot -f "$ONE"
 time_it vnode_q -q "$VNODE" boot -f "$ONE"
+time_it vnodep "$VNODE" boot -f "$ONEP"
 time_it vnodedirb -q "$VNODE" boot -f "$DIRB"
 time_it vnodedir "$VNODE" boot -f "$DIRV"
 
 if [ -n "$apt_note" ] && ! command -v systemd-nspawn >/dev/null 2>&1; then
-	echo "$apt_note" | tee "$W/nspawn-q.na" >"$W/nspawn.na"
+	echo "$apt_note" | tee "$W/nspawn-q.na" "$W/nspawnu.na" >"$W/nspawn.na"
 elif ! command -v systemd-nspawn >/dev/null 2>&1; then
-	echo "systemd-nspawn not installed" | tee "$W/nspawn-q.na" >"$W/nspawn.na"
+	echo "systemd-nspawn not installed" | tee "$W/nspawn-q.na" "$W/nspawnu.na" >"$W/nspawn.na"
 else
 	mkdir -p "$W/mnt"
 	if mount -o loop "$IMG" "$W/mnt" 2>"$W/mnt.err"; then
@@ -122,9 +130,12 @@ else
 			time_it "nspawn$m" $m systemd-nspawn --register=no --keep-unit -q -M "$TAG" \
 				-D "$W/mnt" --boot --network-bridge="$BR"
 		done
+		time_it nspawnu systemd-nspawn --register=no --keep-unit -q -M "$TAG" -U \
+			--private-users-ownership=map -D "$W/mnt" --boot --network-bridge="$BR"
 		umount "$W/mnt"
 	else
-		echo "loop mount of the image failed: $(cat "$W/mnt.err")" | tee "$W/nspawn-q.na" >"$W/nspawn.na"
+		echo "loop mount of the image failed: $(cat "$W/mnt.err")" |
+			tee "$W/nspawn-q.na" "$W/nspawnu.na" >"$W/nspawn.na"
 	fi
 fi
 
@@ -168,13 +179,20 @@ row() { # LABEL KEY
 }
 row "vnode boot -f, disk image, 1 bridged veth (base)" vnode
 row "  the same, settled" vnode_q
+row "  the same, PRIVILEGED=yes" vnodep
 row "vnode boot -f, root dir, 1 bridged veth, settled" vnodedirb
 row "vnode boot -f, root dir, NETWORK=none" vnodedir
+row "systemd-nspawn -U --private-users-ownership=map, the same" nspawnu
 row "systemd-nspawn --boot --network-bridge (loop-mounted dir)" nspawn
 row "  the same, settled" nspawn-q
 row "lxc-start -F, rootfs loop:IMG, veth + bridge" lxc
 row "  the same, settled" lxc-q
 row "unshare --fork --pid --mount-proc chroot DIR vinit" unshare
+if [ -f "$W/vnode" ] && [ -f "$W/vnodep" ]; then
+	read -r dm _ <"$W/vnode"
+	read -r pm _ <"$W/vnodep"
+	awk -v d="$dm" -v p="$pm" 'BEGIN { printf "  %-56s %8.2f ms (default minus PRIVILEGED=yes, medians)\n", "user namespace + idmapped mounts + seccomp", d - p }'
+fi
 printf '\nhostside bench: where vnode boot -f of the image waits, off CPU in the kernel, %s runs\n' "$N"
 sh bench/lib/offcpu.sh "$N" 8 "$VNODE" boot -f "$ONE"
 
@@ -248,5 +266,9 @@ echo
 verdict "vnode boot -f median, image with a bridged veth, back to back" "$base" 10 ms
 verdict "vnode boot -f median, image with a bridged veth, settled" "$(awk '{print $1}' "$W/vnode_q" 2>/dev/null)" 10 ms
 verdict "memory per running vnode (monitor + vinit VmRSS), max of $M" "$mem_max" 1024 KiB
+verdict "the default (user namespace) vnode, image + bridged veth, median, at most" "$base" 12.01 ms
+nsu=$(awk '{print $1}' "$W/nspawnu" 2>/dev/null)
+verdict "nspawn -U's median over vnode's, at least 5: 1 over it" \
+	"$(awk -v a="$base" -v b="${nsu:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')" 0.2001 "(ratio)"
 [ "$up" = "$M" ] || echo "note: only $up of $M vnodes were up after boot-all"
 exit 0
