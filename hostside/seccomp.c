@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include "vnode.h"
@@ -55,6 +56,15 @@ static const struct sock_filter program[] = {
 	 * out of reach in memory: ENOSYS, and libc falls back to clone. */
 	REFUSE_FLAG(SYS_unshare, CLONE_NEWCGROUP), REFUSE_FLAG(SYS_clone, CLONE_NEWCGROUP),
 	REFUSE_WITH(SYS_clone3, ENOSYS),
+	/* A read-only mount made by the host (BINDS :ro, NETWORK=host's /sys) is not locked
+	 * in the vnode's mount namespace: refuse the bind remount that would make it
+	 * read-write, and mount_setattr, whose attributes are out of reach in memory
+	 * (ENOSYS: libmount falls back to mount(2)). */
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mount, 0, 5), LOAD(args[3]),
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MS_REMOUNT | MS_BIND | MS_RDONLY),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MS_REMOUNT | MS_BIND, 0, 1), RET(DENY),
+	RET(SECCOMP_RET_ALLOW),
+	REFUSE_WITH(SYS_mount_setattr, ENOSYS),
 	RET(SECCOMP_RET_ALLOW),
 };
 

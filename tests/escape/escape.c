@@ -4,7 +4,8 @@
  * with the value it has, the host's disk is only read, kexec_load and init_module are
  * given arguments the kernel rejects after the permission check, the BPF program is a
  * two-instruction one never attached, and the cgroup hierarchy is mounted read-only.
- * Usage: escape DIR MAJOR MINOR (a scratch directory; the host's root disk). Static, so
+ * Usage: escape DIR MAJOR MINOR (a scratch directory; a host disk), run from a read-only
+ * bind (it tries to make that read-write). Static, so
  * that it runs in any image. */
 #include <errno.h>
 #include <fcntl.h>
@@ -189,6 +190,19 @@ static void cgroup_v1(void)
 	umount2(p, MNT_DETACH);
 }
 
+/* A read-only bind of the host's (this program itself, BINDS :ro) made read-write. */
+static void ro_bind_rw(const char *path)
+{
+	struct statvfs st;
+	int e = mount(NULL, path, NULL, MS_REMOUNT | MS_BIND, NULL) == 0 ? 0 : errno;
+	if (statvfs(path, &st) < 0)
+		return said_errno("remount_ro_bind_rw", 0, "statvfs");
+	char what[160];
+	snprintf(what, sizeof(what), "bind remount of %s: %s; it is %s", path, e ? strerror(e) : "done",
+		 st.f_flag & ST_RDONLY ? "still read-only" : "read-write");
+	say("remount_ro_bind_rw", !(st.f_flag & ST_RDONLY), what);
+}
+
 static void sysrq(void)
 {
 	int fd = open("/proc/sysrq-trigger", O_WRONLY);  /* opened only: a write would act */
@@ -215,6 +229,7 @@ int main(int argc, char **argv)
 	open_by_handle();
 	sys_rw();
 	cgroup_v1();
+	ro_bind_rw(argv[0]);
 	sysrq();
 	return 0;
 }

@@ -17,7 +17,8 @@ LOOP=$(losetup -f --show "$T/hostdisk.img") || { fail host_disk_attached "losetu
 at_exit "losetup -d $LOOP"
 MAJ=$(($(stat -c '0x%t' "$LOOP"))) MIN=$(($(stat -c '0x%T' "$LOOP")))
 ATTACKS="core_pattern_sysctl core_pattern_fresh_proc mknod_host_disk kexec_load init_module
-bpf_tracing perf_system_wide open_by_handle_at remount_sys_rw cgroup_v1_mount sysrq_trigger"
+bpf_tracing perf_system_wide open_by_handle_at remount_sys_rw cgroup_v1_mount remount_ro_bind_rw
+sysrq_trigger"
 
 # escape_in VNODE: the suite's lines from inside VNODE, into $T/VNODE.out.
 escape_in() { "$V" exec "$1" /escape /tmp "$MAJ" "$MIN" >"$T/$1.out" 2>&1; }

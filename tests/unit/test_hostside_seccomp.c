@@ -12,6 +12,7 @@
 #include <string.h>
 #include <signal.h>
 #include <linux/sched.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
 
@@ -21,9 +22,9 @@
 
 /* Runs the program on one system call; fails the test on an instruction it does not
  * know (the filter must stay this simple) or a jump out of the program. */
-static uint32_t run_args(uint32_t arch, int nr, uint64_t arg0)
+static uint32_t run_args4(uint32_t arch, int nr, uint64_t arg0, uint64_t arg3)
 {
-	struct seccomp_data d = { .nr = nr, .arch = arch, .args = { arg0 } };
+	struct seccomp_data d = { .nr = nr, .arch = arch, .args = { arg0, 0, 0, arg3 } };
 	unsigned n;
 	const struct sock_filter *f = seccomp_program(&n);
 	uint32_t a = 0;
@@ -40,6 +41,9 @@ static uint32_t run_args(uint32_t arch, int nr, uint64_t arg0)
 		case BPF_JMP | BPF_JGE | BPF_K:
 			pc += a >= i->k ? i->jt : i->jf;
 			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= i->k;
+			break;
 		case BPF_JMP | BPF_JSET | BPF_K:
 			pc += (a & i->k) ? i->jt : i->jf;
 			break;
@@ -51,6 +55,11 @@ static uint32_t run_args(uint32_t arch, int nr, uint64_t arg0)
 	}
 	fail_msg("ran off the end of the program");
 	return 0;
+}
+
+static uint32_t run_args(uint32_t arch, int nr, uint64_t arg0)
+{
+	return run_args4(arch, nr, arg0, 0);
 }
 
 static uint32_t run(uint32_t arch, int nr)
@@ -100,6 +109,21 @@ static void no_cgroup_namespace_of_its_own(void **state)
 	assert_int_equal(run(AUDIT_ARCH_X86_64, SYS_clone3), SECCOMP_RET_ERRNO | ENOSYS);
 }
 
+/* mount(2)'s flags are its fourth argument. */
+static void read_only_binds_stay_read_only(void **state)
+{
+	(void)state;
+	assert_int_equal(run_args4(AUDIT_ARCH_X86_64, SYS_mount, 0, MS_REMOUNT | MS_BIND), DENY);
+	assert_int_equal(run_args4(AUDIT_ARCH_X86_64, SYS_mount, 0, MS_REMOUNT | MS_BIND | MS_NOSUID),
+			 DENY);
+	assert_int_equal(run_args4(AUDIT_ARCH_X86_64, SYS_mount, 0, MS_REMOUNT | MS_BIND | MS_RDONLY),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(run_args4(AUDIT_ARCH_X86_64, SYS_mount, 0, MS_REMOUNT), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_args4(AUDIT_ARCH_X86_64, SYS_mount, 0, MS_BIND | MS_REC), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_args4(AUDIT_ARCH_X86_64, SYS_mount, 0, 0), SECCOMP_RET_ALLOW);
+	assert_int_equal(run(AUDIT_ARCH_X86_64, SYS_mount_setattr), SECCOMP_RET_ERRNO | ENOSYS);
+}
+
 static void another_abi_is_refused_whole(void **state)
 {
 	(void)state;
@@ -122,6 +146,7 @@ int main(void)
 		cmocka_unit_test(refuses_what_the_peers_refuse),
 		cmocka_unit_test(allows_what_a_distro_needs),
 		cmocka_unit_test(no_cgroup_namespace_of_its_own),
+		cmocka_unit_test(read_only_binds_stay_read_only),
 		cmocka_unit_test(another_abi_is_refused_whole),
 		cmocka_unit_test(stays_small),
 	};
