@@ -49,4 +49,31 @@ debian_case poweroff 'in_vnode poweroff' 130 'runlevel 0'
 debian_case halt 'in_vnode halt' 130 'initctl runlevel 0'
 debian_case shutdown_reboot 'in_vnode shutdown -r now' 129 'runlevel 6'
 debian_case halt_from_outside 'kill -TERM "$VPID"' 130 'poweroff done'
+
+# The same root through the launcher, as a default (unprivileged) vnode over ROOT as BASE:
+# Debian's boot runs, root inside is not root on the host, and Debian's own poweroff and
+# `shutdown -r now` end and reboot it.
+V=$(dirname "$IMAGES")/build/vnode
+if [ -x "$V" ]; then
+	export VNODE_HOME=$T/home
+	N=debvn
+	trap '"$V" kill "$N" >/dev/null 2>&1; [ -z "$BOOT_PID" ] || kill -KILL "$BOOT_PID" 2>/dev/null; wait; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+	mkdir -p "$VNODE_HOME/$N/root/etc"
+	printf 'BASE=%s\nNETWORK=none\nHOSTNAME=debian-vnode\n' "$ROOT" >"$VNODE_HOME/$N/config"
+	printf '#!/bin/sh\n: >/run/vnode-booted\n' >"$VNODE_HOME/$N/root/etc/rc.local"
+	chmod 755 "$VNODE_HOME/$N/root/etc/rc.local"
+	vbooted() { "$V" exec "$N" test -e /run/vnode-booted 2>/dev/null; }
+	vinit_uid() { sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$(sed -n 's/^init=//p' /run/vnode/$N.state)/status"; }
+	"$V" boot "$N" >"$T/vn.log" 2>&1
+	check debian_vnode_boots [ $? = 0 ]
+	check debian_vnode_runs_rc_2 wait_for 3000 vbooted
+	check debian_vnode_root_is_not_host_root sh -c '[ "$1" -gt 0 ]' - "$(vinit_uid)"
+	"$V" exec "$N" shutdown -r now >>"$T/vn.log" 2>&1
+	vboot2() { "$V" status "$N" | grep -q "boot 2"; }
+	check debian_vnode_shutdown_r_reboots wait_for 3000 vboot2
+	check debian_vnode_runs_rc_2_again wait_for 3000 vbooted
+	"$V" exec "$N" poweroff >>"$T/vn.log" 2>&1
+	"$V" wait "$N"
+	check debian_vnode_poweroff_ends_it sh -c '"$1" status "$2" | grep -q "state: *stopped"' - "$V" "$N"
+fi
 exit "$nfail"
