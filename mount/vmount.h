@@ -1,10 +1,11 @@
-/* vmount: a vnode's root filesystem, host binds and /dev, built inside the
- * vnode's own mount namespace. Pure parsing and planning, host-side checks,
- * and the in-child build are separate so the first two are testable without root.
+/* vmount: a vnode's root filesystem, host binds and /dev. Pure parsing and planning
+ * (parse.c, plan.c, fstab.c, table.c), host-side checks (check.c), the host's half of
+ * the build (prepare.c: every mount detached, idmapped to the vnode's user namespace)
+ * and the child's (place.c: attach, overlay, pivot, /proc, /sys) are separate, so the
+ * first two are testable without root and the last runs in a user namespace.
  *
- * Layout under c->dir ($VNODE_HOME/NAME): root/ work/ mnt/ NAME.img, and live/,
- * the mount point the new root is assembled on (only ever mounted inside the
- * vnode's private namespace). */
+ * Layout under c->dir ($VNODE_HOME/NAME): root/ work/ NAME.img, and live/, where the
+ * child stages the new root (only ever mounted inside the vnode's private namespace). */
 #ifndef VMOUNT_H
 #define VMOUNT_H
 
