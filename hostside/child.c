@@ -43,8 +43,8 @@ static bool init_is_vinit(const char *init)
 /* The disks beyond the root, on fds first..first+n-1 for the init, which holds them
  * for the vnode's life: an autoclear loop device with no opener is released, and a
  * released one is the next attach's, so a node in this vnode could then reach another
- * vnode's disk. The monitor holds them too (sent over the go socket), so they outlast
- * the init's own exit until no process of the vnode is left. */
+ * vnode's disk. The monitor, which attached them (vm_prepare), holds them too, so they
+ * outlast the init's own exit until no process of the vnode is left. */
 static int place_held(const struct vm_held *h, int first, char *err, size_t errlen)
 {
 	int tmp[VM_MAX_DISKS];
