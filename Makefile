@@ -106,12 +106,13 @@ $(eval $(call testprog,unit,mount,$(B)/libmount.a))
 $(eval $(call testprog,unit,netns,$(B)/libnetns.a))
 $(eval $(call testprog,unit,hostside,$(LIBS)))
 
-# The escape suite's program runs inside vnodes of any image: static musl.
-$(B)/tests/escape/escape: tests/escape/escape.c $(KINC)/.stamp
+# The escape suite's programs run inside vnodes of any image: static musl.
+ESCAPE_BIN := $(patsubst tests/escape/%.c,$(B)/tests/escape/%,$(wildcard tests/escape/*.c))
+$(B)/tests/escape/%: tests/escape/%.c $(KINC)/.stamp
 	@mkdir -p $(@D)
 	$(MUSLCC) $(MUSL_CFLAGS) $(MUSL_LDFLAGS) $< -o $@
 
-helpers: $(HELPER_BIN) $(B)/tests/escape/escape
+helpers: $(HELPER_BIN) $(ESCAPE_BIN)
 
 unit: deps $(UNIT_BIN)
 	@sh tests/run.sh unit

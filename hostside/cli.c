@@ -16,7 +16,7 @@ const char cli_usage[] =
 "  reboot NAME            reboot; return once it is up again\n"
 "  status NAME            state, pids, uptime, interfaces, root\n"
 "  list [--json]          every vnode under VNODE_HOME\n"
-"  exec NAME [CMD...]     run CMD (default /bin/sh) inside the vnode\n"
+"  exec [-e K=V] [-w DIR] NAME [CMD...]  run CMD (default /bin/sh) inside the vnode\n"
 "  log NAME               the console log\n"
 "  wait NAME              wait until the vnode has stopped\n"
 "  boot-all | halt-all | kill-all [-j N]   every vnode, N at a time (default: CPUs)\n"
@@ -26,7 +26,7 @@ const char cli_usage[] =
 "vnodesetup -j [-b|-h|-k] NAME.\n";
 
 enum args { NAMES, ONE_NAME, NO_NAME, NAME_AND_REST, RAW };
-enum { OPT_FG = 1, OPT_JSON = 2, OPT_JOBS = 4 };
+enum { OPT_FG = 1, OPT_JSON = 2, OPT_JOBS = 4, OPT_EXEC = 8 };
 
 static const struct spec {
 	const char *name;
@@ -42,7 +42,7 @@ static const struct spec {
 	{ "reboot",   CMD_STOP,   VERB_REBOOT, ONE_NAME,      0,        true },
 	{ "status",   CMD_STATUS, VERB_BOOT,   ONE_NAME,      0,        false },
 	{ "list",     CMD_LIST,   VERB_BOOT,   NO_NAME,       OPT_JSON, false },
-	{ "exec",     CMD_EXEC,   VERB_BOOT,   NAME_AND_REST, 0,        true },
+	{ "exec",     CMD_EXEC,   VERB_BOOT,   NAME_AND_REST, OPT_EXEC, true },
 	{ "wait",     CMD_WAIT,   VERB_BOOT,   ONE_NAME,      0,        false },
 	{ "log",      CMD_LOG,    VERB_BOOT,   ONE_NAME,      0,        false },
 	{ "boot-all", CMD_ALL,    VERB_BOOT,   NO_NAME,       OPT_JOBS, true },
@@ -69,6 +69,27 @@ static int parse_jobs(char **argv, int argc, int *i, unsigned *jobs, char *err, 
 	return 0;
 }
 
+/* exec's -e KEY=VALUE and -w DIR, at argv[*i] (the value the next word). */
+static int parse_exec_opt(char **argv, int argc, int *i, struct cli *c, char *err, size_t errlen)
+{
+	const char *o = argv[*i], *v = *i + 1 < argc ? argv[++*i] : NULL;
+	if (!v)
+		return bad(err, errlen, "wants a value", o);
+	if (!strcmp(o, "-w")) {
+		if (v[0] != '/')
+			return bad(err, errlen, "-w wants an absolute directory", v);
+		c->workdir = v;
+		return 0;
+	}
+	const char *eq = strchr(v, '=');
+	if (!eq || eq == v)
+		return bad(err, errlen, "-e wants KEY=VALUE", v);
+	if (c->nenv >= CLI_MAX_ENV)
+		return bad(err, errlen, "too many -e (at most 32)", v);
+	c->env[c->nenv++] = (char *)v;
+	return 0;
+}
+
 /* The options a command takes, before its names; *i is left at the first name. */
 static int parse_opts(const struct spec *s, int argc, char **argv, int *i, struct cli *c,
 		      char *err, size_t errlen)
@@ -81,6 +102,9 @@ static int parse_opts(const struct spec *s, int argc, char **argv, int *i, struc
 			c->json = true;
 		else if ((s->opts & OPT_JOBS) && !strncmp(a, "-j", 2)) {
 			if (parse_jobs(argv, argc, i, &c->jobs, err, errlen) < 0)
+				return -EINVAL;
+		} else if ((s->opts & OPT_EXEC) && (!strcmp(a, "-e") || !strcmp(a, "-w"))) {
+			if (parse_exec_opt(argv, argc, i, c, err, errlen) < 0)
 				return -EINVAL;
 		} else if ((s->opts & OPT_JOBS) && !strcmp(a, "-f"))
 			continue;  /* bootvnodes -f: foreground is all it knows */

@@ -10,6 +10,8 @@
 enum command { CMD_HELP, CMD_BOOT, CMD_STOP, CMD_STATUS, CMD_LIST, CMD_EXEC, CMD_WAIT,
 	       CMD_LOG, CMD_ALL, CMD_RESUME, NCOMMANDS };
 
+#define CLI_MAX_ENV 32
+
 struct cli {
 	enum command cmd;
 	enum verb verb;       /* CMD_BOOT, CMD_STOP, CMD_ALL */
@@ -22,6 +24,9 @@ struct cli {
 	bool json;            /* list --json */
 	unsigned jobs;        /* *-all -j N; 0: one per CPU */
 	bool needs_root;
+	char *env[CLI_MAX_ENV + 1];  /* exec -e KEY=VALUE..., NULL-terminated */
+	int nenv;
+	const char *workdir;  /* exec -w DIR, or NULL */
 };
 
 /* argv[0]'s base name picks the vnode syntax or a compatibility one (pretend-boot,

@@ -30,7 +30,10 @@ static int run_boot(const struct cli *c) { return each(c, boot_one); }
 static int run_stop(const struct cli *c) { return each(c, stop_one); }
 static int run_status(const struct cli *c) { return cmd_status(c->names[0]); }
 static int run_list(const struct cli *c) { return cmd_list(c->json); }
-static int run_exec(const struct cli *c) { return cmd_exec(c->names[0], c->rest); }
+static int run_exec(const struct cli *c)
+{
+	return cmd_exec(c->names[0], c->rest, c->env, c->workdir);
+}
 static int run_wait(const struct cli *c) { return cmd_wait(c->names[0]); }
 static int run_log(const struct cli *c) { return cmd_log(c->names[0]); }
 
@@ -77,5 +80,7 @@ int main(int argc, char **argv)
 		vnode_home = c.home;
 	if (c.needs_root && geteuid() != 0)
 		return exit_with(EXIT_USAGE, "must be run as root");
+	if (c.cmd == CMD_EXEC && exec_sealed(argv, err, sizeof(err)) < 0)
+		return exit_with(EXIT_FAILED, err);
 	return run[c.cmd](&c);
 }

@@ -77,7 +77,15 @@ int cmd_status(const char *name);
 int cmd_list(bool json);
 int cmd_wait(const char *name);
 int cmd_log(const char *name);
-int cmd_exec(const char *name, char *const cmd[]);
+int cmd_exec(const char *name, char *const cmd[], char *const env[], const char *workdir);
+
+/* sealed.c: re-execs this program from a sealed memfd copy, unless it runs from one;
+ * returns only on failure (or 0 when already sealed). */
+int exec_sealed(char **argv, char *err, size_t errlen);
+/* pty.c: a pty of the vnode's devpts (rootfd: its root, seen from here), its window the
+ * operator's; and the proxy between it and the operator's terminal, until child ends. */
+int pty_open(int rootfd, int *master, int *slave, char *err, size_t errlen);
+int pty_proxy(int master, pid_t child);
 int cmd_all(enum verb verb, unsigned jobs);
 
 #endif
