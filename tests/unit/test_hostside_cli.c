@@ -99,6 +99,19 @@ static void exec_keeps_the_command_whole(void **state)
 	assert_int_equal(PARSE("vnode", "exec", "a"), 0);
 	assert_int_equal(c.nrest, 0);
 	REFUSED("usage: vnode exec NAME [CMD...]", "vnode", "exec");
+	assert_int_equal(PARSE("vnode", "exec", "-e", "A=1", "-w", "/srv", "-e", "B=x=y", "a", "env"), 0);
+	assert_int_equal(c.nenv, 2);
+	assert_string_equal(c.env[0], "A=1");
+	assert_string_equal(c.env[1], "B=x=y");
+	assert_null(c.env[2]);
+	assert_string_equal(c.workdir, "/srv");
+	assert_string_equal(c.names[0], "a");
+	assert_string_equal(c.rest[0], "env");
+	REFUSED("-e wants KEY=VALUE", "vnode", "exec", "-e", "A", "a");
+	REFUSED("-e wants KEY=VALUE", "vnode", "exec", "-e", "=1", "a");
+	REFUSED("-w wants an absolute directory", "vnode", "exec", "-w", "tmp", "a");
+	REFUSED("-w: wants a value", "vnode", "exec", "-w");
+	REFUSED("-f: unknown option", "vnode", "exec", "-f", "a");
 }
 
 static void batch_takes_jobs(void **state)
