@@ -17,7 +17,7 @@
 
 extern char **environ;
 
-enum conf_check { CHECK_NONE, CHECK_NETWORK, CHECK_SECONDS, CHECK_YESNO };
+enum conf_check { CHECK_NONE, CHECK_NETWORK, CHECK_SECONDS, CHECK_YESNO, CHECK_SIZE };
 
 static const struct conf_key {
 	const char *name;
@@ -39,6 +39,7 @@ static const struct conf_key {
 	{ "STOP_TIMEOUT", false, false, CHECK_SECONDS },
 	{ "HOOK",         false, false, CHECK_NONE },
 	{ "PRIVILEGED",   false, false, CHECK_YESNO },
+	{ "LOG_MAX",      false, false, CHECK_SIZE },
 };
 #define NKEYS (sizeof conf_keys / sizeof conf_keys[0])
 
@@ -415,6 +416,23 @@ static int read_scalar(struct lexer *lx, struct vlist *v, bool array_key)
 	return vlist_push(v, sbuf_take(&b)) ? nomem(lx) : 0;
 }
 
+long long conf_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(s, &end, 10);
+	static const struct { char c; int shift; } unit[] = { { 0, 0 }, { 'K', 10 }, { 'M', 20 },
+							      { 'G', 30 } };
+	if (errno || end == s || *s < '0' || *s > '9')
+		return -1;
+	for (unsigned i = 0; i < sizeof(unit) / sizeof(unit[0]); i++)
+		if (*end == unit[i].c && (!unit[i].c || !end[1])) {
+			n <<= unit[i].shift;
+			return n >= 64 << 10 && n <= 1LL << 30 ? n : -1;
+		}
+	return -1;
+}
+
 static bool is_seconds(const char *s)
 {
 	size_t n = strspn(s, "0123456789");
@@ -440,6 +458,11 @@ static int check_value(struct lexer *lx, const struct conf_key *k, const struct 
 		if (*s && !is_seconds(s))
 			return fail(lx, at, "%s must be a whole number of seconds (%s), not '%s'",
 				    k->name, VNODE_SECONDS_RANGE, s);
+		return 0;
+	case CHECK_SIZE:
+		if (*s && conf_size(s) < 0)
+			return fail(lx, at, "%s must be a size from 64K to 1G (bytes, or with K, M or G), "
+				    "not '%s'", k->name, s);
 		return 0;
 	case CHECK_YESNO:
 		if (*s && strcmp(s, "yes") && strcmp(s, "no"))

@@ -44,6 +44,9 @@ const char *conf_value(const struct conf *c, const char *key, const char *dflt);
 /* The known key nearest to name (for did-you-mean), or NULL if none is close. */
 const char *conf_suggest(const char *name, size_t len);
 
+/* LOG_MAX's value in bytes: digits, then nothing or K, M or G; 64K to 1G, else -1. */
+long long conf_size(const char *s);
+
 /* Frees everything and leaves *c empty; safe to call twice. */
 void conf_free(struct conf *c);
 

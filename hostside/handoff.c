@@ -25,6 +25,7 @@ static const struct field fields[] = {
 	F("boots", UINT, boots),    F("stop-timeout", UINT, stop_timeout),
 	F("started", LL, started),  F("up-ms", LL, up_ms),      F("delay-ms", INT, delay_ms),
 	F("disk-fds", FDS, disk_fd),   F("uid", UINT, uid),        F("gid", UINT, gid),
+	F("fg", INT, fg),              F("log-max", LL, log_max),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

@@ -21,7 +21,9 @@ struct handoff {
 	const char *verb;       /* __resume only: "reboot" or "kill" */
 	int lock_fd;            /* NAME.pid, flock()ed */
 	int pidfd;              /* the init's, monitor only */
-	int out_r, out_w, log_fd;  /* boot -f: the console pipe and the log; -1 otherwise */
+	int out_r, out_w, log_fd;  /* the console pipe (the init's 1 and 2) and the log */
+	int fg;                 /* boot -f: the console goes to the monitor's stdout too */
+	long long log_max;      /* LOG_MAX: the log rotates to NAME.log.1 past it */
 	/* The loop devices of DISKS beyond the root. The monitor holds them open until the
 	 * init is reaped, when no process of the vnode is left to reach them (see child.c). */
 	int disk_fd[HANDOFF_MAX_FDS];

@@ -317,7 +317,7 @@ static void fill_handoff(struct monitor *m)
 }
 
 /* Before anything is built: the uid range, the pid line, the program to hand over to,
- * and with -f the console pipe and log. -1 with msg filled on failure. */
+ * the console pipe and the log. -1 with msg filled on failure. */
 static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 {
 	struct vnode *v = m->v;
@@ -338,8 +338,10 @@ static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 		snprintf(msg, len, "%s: %s: %s", v->id.name, v->id.pidfile, strerror(errno));
 		return -1;
 	}
-	if (!foreground)
-		return 0;
+	/* The console is a pipe the monitor reads: to the log, bounded, and with -f to the
+	 * terminal too. No file of the host's is the vnode's stdout. */
+	m->h.fg = foreground;
+	m->h.log_max = v->log_max;
 	m->h.log_fd = open(v->id.logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (m->h.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
 		snprintf(msg, len, "%s: %s: %s", v->id.name, v->id.logfile, strerror(errno));

@@ -91,6 +91,8 @@ static int map_misc(struct vnode *v, char *err, size_t errlen)
 	v->hook = conf_value(&v->conf, "HOOK", NULL);
 	v->stop_timeout = t ? (unsigned)strtoul(t, NULL, 10) : STOP_TIMEOUT_DEFAULT;
 	v->privileged = !strcmp(conf_value(&v->conf, "PRIVILEGED", "no"), "yes");
+	const char *lm = conf_value(&v->conf, "LOG_MAX", NULL);
+	v->log_max = lm ? conf_size(lm) : LOG_MAX_DEFAULT;  /* checked by the parser */
 	if (strlen(v->hostname) > 64)
 		return vnode_err(err, errlen, EINVAL, "%s: HOSTNAME \"%.70s...\" is longer than 64 bytes",
 				 v->conf.path, v->hostname);

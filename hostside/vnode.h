@@ -14,6 +14,7 @@
 #include "vnet.h"
 
 #define STOP_TIMEOUT_DEFAULT 30
+#define LOG_MAX_DEFAULT (1LL << 20)
 #define MAX_VNODES 4096   /* under one VNODE_HOME, for list and the batch */
 
 struct vnode {
@@ -24,6 +25,7 @@ struct vnode {
 	const char *hostname, *init, *hook;
 	unsigned stop_timeout;     /* seconds */
 	bool privileged;           /* PRIVILEGED=yes: no user namespace (vnode(8)) */
+	long long log_max;         /* LOG_MAX, bytes */
 	struct vnode_ids ids;      /* unprivileged: root inside is ids.uid on the host */
 	unsigned long long caps_drop;  /* bounding-set capabilities to drop */
 };

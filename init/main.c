@@ -27,7 +27,10 @@ static int setup_signals(void)
 
 	sigfillset(&set);
 	sigset_del_faults(&set);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+	/* A write to a console no one reads (its monitor was SIGKILLed) is EPIPE, not a
+	 * SIGPIPE to read and log, which would write again: a loop. */
+	sigdelset(&set, SIGPIPE);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);

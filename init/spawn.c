@@ -25,6 +25,7 @@ static void child_reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGTTIN, SIG_DFL);
 	signal(SIGTTOU, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 }
 
 /* sysv rc scripts read RUNLEVEL and PREVLEVEL, as sysvinit sets them; PATH gets a

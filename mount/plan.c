@@ -27,7 +27,7 @@ const unsigned vm_nfixed_mounts = sizeof(vm_fixed_mounts) / sizeof(vm_fixed_moun
 const struct vm_devnode vm_devnodes[] = {
 	{ "null", 1, 3, 0666 },    { "zero", 1, 5, 0666 },    { "full", 1, 7, 0666 },
 	{ "random", 1, 8, 0666 },  { "urandom", 1, 9, 0666 }, { "tty", 5, 0, 0666 },
-	{ "console", 5, 1, 0600 }, { "net/tun", 10, 200, 0666 },
+	{ "net/tun", 10, 200, 0666 },
 };
 const unsigned vm_ndevnodes = sizeof(vm_devnodes) / sizeof(vm_devnodes[0]);
 
@@ -35,6 +35,9 @@ const struct vm_devlink vm_devlinks[] = {
 	{ "ptmx", "pts/ptmx" },          { "fd", "/proc/self/fd" },
 	{ "stdin", "/proc/self/fd/0" },  { "stdout", "/proc/self/fd/1" },
 	{ "stderr", "/proc/self/fd/2" },
+	/* not c 5:1, the host's console: the vnode's is its init's output, the pipe its
+	 * monitor reads into the log */
+	{ "console", "/proc/1/fd/1" },
 };
 const unsigned vm_ndevlinks = sizeof(vm_devlinks) / sizeof(vm_devlinks[0]);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "monitor.h"
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
 				     .uid = w.h.uid };
 	snprintf(w.st.phase, sizeof(w.st.phase), "up");
 	w.state = WATCH_UP;
+	struct stat ls;
+	w.log_size = w.h.log_fd >= 0 && fstat(w.h.log_fd, &ls) == 0 ? ls.st_size : 0;
 	w.deadline = -1;
 	if ((w.sfd = open_signals()) < 0)
 		return give_up(&w, strerror(errno));

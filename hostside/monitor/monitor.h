@@ -40,7 +40,8 @@ struct watcher {
 	int sfd;                   /* signalfd of the monitor's blocked signals */
 	enum watch_state state;
 	long long deadline;        /* CLOCK_MONOTONIC ms of the SIGKILL after a request, or -1 */
-	unsigned lost_log, lost_terminal;  /* boot -f: console reads not fully copied */
+	unsigned lost_log, lost_terminal;  /* console reads not fully copied */
+	long long log_size;        /* of NAME.log, for LOG_MAX */
 };
 
 /* Sleeps until the init ends, then ends the vnode, or execs `vnode __resume` for a

@@ -6,6 +6,8 @@
  * kernel then releases the namespaces, the autoclear loop devices and the veths with
  * the vnode's last process, and the next vnode command reclaims the runtime files. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,16 +49,35 @@ static void read_signals(struct watcher *w)
 	}
 }
 
-/* boot -f: the console to the log and the terminal. A full disk or a closed terminal
- * must not stop the vnode: what could not be written is counted, and said at the end.
- * Returns what it read. */
+/* Past LOG_MAX: NAME.log becomes NAME.log.1 (the one before goes) and a new NAME.log
+ * takes its fd, and the monitor's own messages with it. A rename and an open: never a
+ * wait, and the newest output is in the new file. */
+static void rotate(struct watcher *w)
+{
+	char old[PATH_MAX + 8];
+	snprintf(old, sizeof(old), "%s.1", w->id.logfile);
+	int fd = rename(w->id.logfile, old) < 0 ? -1 :
+		 open(w->id.logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0 || dup3(fd, w->h.log_fd, O_CLOEXEC) < 0 ||
+	    (!w->h.fg && (dup2(w->h.log_fd, 1) < 0 || dup2(w->h.log_fd, 2) < 0)))
+		errorf("%s: rotating %s: %s", w->id.name, w->id.logfile, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	w->log_size = 0;
+}
+
+/* The console to the log (bounded), and with boot -f to the terminal. A full disk or a
+ * closed terminal must not stop the vnode: what could not be written is counted, and
+ * said at the end. Returns what it read. */
 static ssize_t copy_output(struct watcher *w)
 {
 	char buf[4096];
 	ssize_t n = read(w->h.out_r, buf, sizeof(buf));
 	if (n > 0 && write(w->h.log_fd, buf, (size_t)n) != n)
 		w->lost_log++;
-	if (n > 0 && write(1, buf, (size_t)n) != n)
+	else if (n > 0 && (w->log_size += n) >= w->h.log_max && w->h.log_max > 0)
+		rotate(w);
+	if (n > 0 && w->h.fg && write(1, buf, (size_t)n) != n)
 		w->lost_terminal++;
 	return n;
 }

@@ -46,7 +46,8 @@ cat >"$R/checks.sh" <<'EOF'
 p=$1; shift; n=0
 c() { name=$1; shift; if "$@" >/dev/null 2>&1; then echo "ok $p.$name"; else echo "FAIL $p.$name: $*"; n=$((n + 1)); fi; }
 c pid1 [ $$ = 1 ]
-for d in null zero full random urandom tty console net/tun; do c "dev_$d" [ -c /dev/$d ]; done
+for d in null zero full random urandom tty net/tun; do c "dev_$d" [ -c /dev/$d ]; done
+c dev_console_is_not_the_hosts [ -L /dev/console ]
 c dev_null_works sh -c 'echo x >/dev/null && [ ! -s /dev/null ]'
 c dev_ptmx_private [ -c /dev/pts/ptmx -a -L /dev/ptmx ]
 c dev_fd_links [ -L /dev/fd -a -L /dev/stdin -a -L /dev/stdout -a -L /dev/stderr ]

@@ -584,6 +584,12 @@ static void test_scalar_key_given_an_array_is_rejected(void **state)
 static void test_bad_network_mode_is_rejected(void **state)
 {
 	(void)state;
+	parse_fails("LOG_MAX=1T", PATH ":1:9: LOG_MAX must be a size from 64K to 1G (bytes, or with K, M or G), not '1T'");
+	parse_fails("LOG_MAX=1000", PATH ":1:9: LOG_MAX must be a size from 64K to 1G (bytes, or with K, M or G), not '1000'");
+	assert_int_equal(conf_size("1M"), 1 << 20);
+	assert_int_equal(conf_size("65536"), 65536);
+	assert_int_equal(conf_size("2G"), -1);
+	assert_int_equal(conf_size("5Mx"), -1);
 	parse_fails("PRIVILEGED=true", PATH ":1:12: PRIVILEGED must be yes or no, not 'true'");
 	parse_fails("NETWORK=bridged", PATH ":1:9: NETWORK must be private, host or none, not 'bridged'");
 	parse_fails("NETWORK=Host", PATH ":1:9: NETWORK must be private, host or none, not 'Host'");
@@ -647,7 +653,7 @@ static void test_unknown_key_far_from_all_lists_the_keys(void **state)
 	(void)state;
 	parse_fails("FOO=1", PATH ":1:1: unknown key FOO (known keys: DISKS BRIDGES BASE BINDS "
 			     "HOSTNAME INIT NETWORK ADDRS GATEWAY CAPS_DROP CAPS_KEEP STOP_TIMEOUT HOOK "
-			     "PRIVILEGED)");
+			     "PRIVILEGED LOG_MAX)");
 }
 
 static void test_suggest_needs_a_close_match(void **state)

@@ -120,7 +120,7 @@ static void test_overlay_refuses_separator_in_base(void **s)
 static void test_dev_table_holds_the_listed_nodes(void **s)
 {
 	static const char *const want[] = { "null", "zero", "full", "random", "urandom",
-					    "tty", "console", "net/tun" };
+					    "tty", "net/tun" };
 	(void)s;
 	assert_int_equal(vm_ndevnodes, sizeof(want) / sizeof(want[0]));
 	for (unsigned i = 0; i < vm_ndevnodes; i++)
