@@ -22,6 +22,7 @@ struct cli {
 	int nrest;
 	bool foreground;      /* boot -f */
 	bool json;            /* list --json */
+	bool raw, follow;     /* log --raw, log -f */
 	unsigned jobs;        /* *-all -j N; 0: one per CPU */
 	bool needs_root;
 	char *env[CLI_MAX_ENV + 1];  /* exec -e KEY=VALUE..., NULL-terminated */

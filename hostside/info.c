@@ -1,4 +1,4 @@
-/* vnode status, list, wait and log: what a vnode is, read from its config and its
+/* vnode status, list and wait: what a vnode is, read from its config and its
  * runtime files; nothing here changes anything. */
 #include <errno.h>
 #include <fcntl.h>
@@ -117,23 +117,4 @@ int cmd_list(bool json)
 	if (json)
 		printf("]\n");
 	return EXIT_OK;
-}
-
-int cmd_log(const char *name)
-{
-	struct vnode_id id = { 0 };
-	char buf[65536];
-	ssize_t n;
-	if (vnode_id_set(&id, name, buf, sizeof(buf)) < 0)
-		return exit_with(EXIT_USAGE, buf);
-	int fd = open(id.logfile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		errorf("%s: %s: %s", name, id.logfile, strerror(errno));
-		return EXIT_FAILED;
-	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
-			break;
-	close(fd);
-	return n < 0 ? EXIT_FAILED : EXIT_OK;
 }

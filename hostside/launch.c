@@ -349,6 +349,11 @@ static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 	}
 	m->h.out_r = p[0];  /* the console goes to the terminal and to the log */
 	m->h.out_w = p[1];
+	/* root inside reopens it as /dev/console (-> /proc/1/fd/1): its own, then */
+	if (v->ids.uid && fchown(p[1], v->ids.uid, v->ids.gid) < 0) {
+		snprintf(msg, len, "%s: console pipe: %s", v->id.name, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

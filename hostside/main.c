@@ -35,7 +35,7 @@ static int run_exec(const struct cli *c)
 	return cmd_exec(c->names[0], c->rest, c->env, c->workdir);
 }
 static int run_wait(const struct cli *c) { return cmd_wait(c->names[0]); }
-static int run_log(const struct cli *c) { return cmd_log(c->names[0]); }
+static int run_log(const struct cli *c) { return cmd_log(c->names[0], c->raw, c->follow); }
 
 static int run_all(const struct cli *c)
 {

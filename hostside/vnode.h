@@ -78,7 +78,7 @@ int cmd_stop(const char *name, enum verb how);   /* halt, kill, reboot */
 int cmd_status(const char *name);
 int cmd_list(bool json);
 int cmd_wait(const char *name);
-int cmd_log(const char *name);
+int cmd_log(const char *name, bool raw, bool follow);
 int cmd_exec(const char *name, char *const cmd[], char *const env[], const char *workdir);
 
 /* sealed.c: re-execs this program from a sealed memfd copy, unless it runs from one;

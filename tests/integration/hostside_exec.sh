@@ -59,7 +59,8 @@ under_tty "echo | \"$V\" exec ex-a /t/tiocsti --tty 'touch $T/mark'; $H/tiocsti 
 check tiocsti_via_dev_tty_does_not_reach_the_operator [ "$(cat "$T/pending2" 2>/dev/null)" = 0 ]
 check tiocsti_ran_nothing none_exist "$T/mark"
 under_tty "stty rows 41 cols 97; \"$V\" exec ex-a stty size >$T/size"
-check exec_pty_has_the_window_size [ "$(tr -d '\r\000' <"$T/size")" = "41 97" ]
+# (what script(1) itself types into the pty, a NUL, may be echoed before it: ^@)
+check exec_pty_has_the_window_size grep -q "41 97" "$T/size"
 under_tty "stty -g >$T/before; \"$V\" exec ex-a true; stty -g >$T/after"
 check exec_restores_the_terminal [ "$(cat "$T/before")" = "$(cat "$T/after")" ]
 "$V" halt ex-a >/dev/null
