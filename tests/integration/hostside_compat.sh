@@ -16,7 +16,7 @@ echo 'NETWORK=none' >"$VNODE_HOME/cp-p/config"
 rm -f /var/log/vnode/cp-p.log
 "$V" boot -f cp-p >"$T/fg" 2>&1
 r=$?
-check boot_foreground_returns_when_vnode_ends sh -c '[ "$1" = 0 ] && [ ! -e "$2" ]' - "$r" /run/vnode/cp-p.pid
+check boot_foreground_returns_when_vnode_ends ended_ok "$r" /run/vnode/cp-p.pid
 check boot_foreground_console_on_terminal grep -q "rc: cp-p says hello" "$T/fg"
 check boot_foreground_console_in_log sh -c '"$1" log cp-p | grep -q "rc: cp-p says hello"' - "$V"
 "$T/bin/pretend-boot" cp-p >"$T/pb" 2>&1
@@ -39,7 +39,9 @@ check bootvnodes_h_halts_all [ "$("$V" list | grep -c ' up ')" = 0 ]
 make -s -C "$TOP" install DESTDIR="$T/inst" PREFIX=/usr >/dev/null 2>&1
 "$T/inst/usr/sbin/vnode" boot cp-i >/dev/null 2>&1
 r=$?
-check installed_vnode_boots sh -c '[ "$1" = 0 ] && [ "$(readlink /proc/"$2"/exe)" = "$3" ]' - "$r" "$(monitor_of cp-i)" "$T/inst/usr/libexec/vnode/vnode-monitor"
+# booted_from STATUS PID EXE: the boot's status was 0 and its monitor runs EXE.
+booted_from() { [ "$1" = 0 ] || return 1; [ "$(readlink /proc/"$2"/exe)" = "$3" ]; }
+check installed_vnode_boots booted_from "$r" "$(monitor_of cp-i)" "$T/inst/usr/libexec/vnode/vnode-monitor"
 "$T/inst/usr/sbin/vnode" reboot cp-i >/dev/null 2>&1
 check installed_monitor_resumes_installed_vnode [ $? = 0 ]
 "$T/inst/usr/sbin/vnode" halt cp-i >/dev/null 2>&1

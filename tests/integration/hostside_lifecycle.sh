@@ -23,7 +23,12 @@ check list_json sh -c '"$1" list --json | grep -q "\"name\":\"lc-a\",\"state\":\
 check exec_sees_hostname [ "$("$V" exec lc-a hostname)" = alpha ]
 # PID 1 inside is vinit. (Its comm is "init": the kernel names a process after the path it
 # was exec'd by, and the vnode's INIT is /sbin/init, a link to vinit; its exe is vinit.)
-check exec_is_pid_ns sh -c '[ -n "$("$1" exec lc-a sh -c "echo \$\$")" ] && [ "$("$1" exec lc-a readlink /proc/1/exe)" = /sbin/vinit ]' - "$V"
+# pid_ns_of_vinit VNODE: exec's shell has a pid there, and PID 1 there is vinit.
+pid_ns_of_vinit() {
+	[ -n "$("$V" exec "$1" sh -c 'echo $$')" ] || return 1
+	[ "$("$V" exec "$1" readlink /proc/1/exe)" = /sbin/vinit ]
+}
+check exec_is_pid_ns pid_ns_of_vinit lc-a
 check exec_returns_status sh -c '"$1" exec lc-a sh -c "exit 5"; [ $? = 5 ]' - "$V"
 check exec_host_root_unreachable sh -c '! "$1" exec lc-a test -e "$2/hook"' - "$V" "$T"
 "$V" exec lc-a sh -c 'echo kept >/kept'

@@ -57,13 +57,15 @@ echo 'NETWORK=bogus' >>"$VNODE_HOME/rb-a/config"
 "$V" kill rb-a >"$T/out5" 2>&1
 r=$?
 check kill_with_bad_config_says_state_kept status_and_grep "$r" 1 "rb-a: stopped, but its writable state was kept" "$T/out5"
-check kill_with_bad_config_stopped_it sh -c '[ ! -e "$1" ] && [ -e "$2" ]' - /run/vnode/rb-a.pid "$VNODE_HOME/rb-a/root/kept2"
+# gone_but_kept GONE KEPT: GONE is not there, KEPT is.
+gone_but_kept() { none_exist "$1" || return 1; [ -e "$2" ]; }
+check kill_with_bad_config_stopped_it gone_but_kept /run/vnode/rb-a.pid "$VNODE_HOME/rb-a/root/kept2"
 cp "$T/rb-a.config" "$VNODE_HOME/rb-a/config"
 "$V" boot rb-a >/dev/null
 rm "$VNODE_HOME/rb-a/config"
 "$V" halt rb-a >/dev/null
 r=$?
-check halt_needs_no_config_while_running sh -c '[ "$1" = 0 ] && [ ! -e "$2" ]' - "$r" /run/vnode/rb-a.pid
+check halt_needs_no_config_while_running ended_ok "$r" /run/vnode/rb-a.pid
 cp "$T/rb-a.config" "$VNODE_HOME/rb-a/config"
 
 # An init that ignores SIGINT: the reboot request escalates to SIGKILL after STOP_TIMEOUT.

@@ -28,7 +28,8 @@ owners_are() {
 new_vnode us-c
 "$V" boot us-c >/dev/null
 uid=$(init_uid us-c)
-check userns_init_is_not_host_root sh -c '[ -n "$1" ] && [ "$1" != 0 ]' - "$uid"
+not_root_uid() { [ -n "$1" ] || return 1; [ "$1" != 0 ]; }
+check userns_init_is_not_host_root not_root_uid "$uid"
 check userns_status_names_the_range [ "$(status_uid us-c)" = "$uid" ]
 check userns_list_json_says_unprivileged sh -c '"$1" list --json | grep -q "\"name\":\"us-c\",[^}]*\"privileged\":false,\"uid\":$2"' - "$V" "$uid"
 check userns_range_is_held [ -n "$(held_ids us-c)" ]

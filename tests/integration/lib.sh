@@ -51,6 +51,8 @@ retired_since() {
 }
 # none_exist PATH...: none of them exists, not even as a dangling symlink.
 none_exist() { for _f; do if [ -e "$_f" ] || [ -L "$_f" ]; then return 1; fi; done; }
+# ended_ok STATUS PATH...: a command's captured status was 0 and none of PATH is left.
+ended_ok() { _s=$1; shift; [ "$_s" = 0 ] || return 1; none_exist "$@"; }
 # status_and_grep STATUS WANTED PATTERN FILE: a command's captured status was WANTED and
 # its output (in FILE) has PATTERN: both, so that one check asserts both.
 status_and_grep() { [ "$1" = "$2" ] && grep -q -- "$3" "$4"; }
