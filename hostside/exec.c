@@ -25,8 +25,7 @@
 struct inside {
 	const struct vnode *v;
 	pid_t init;
-	bool userns;           /* the vnode was booted unprivileged */
-	unsigned uid;          /* what its root is on the host (0: privileged) */
+	unsigned uid;          /* what its root is on the host; 0: booted privileged */
 	int rootfd, slave;     /* /proc/INIT/root; the pty's slave, or -1 */
 	char *const *cmd, *const *env;
 	const char *workdir;
@@ -89,7 +88,7 @@ static int become_vnode(const struct inside *in, char *err, size_t errlen)
 {
 	if (caps_drop_bounding(in->v->caps_drop, err, errlen) < 0)
 		return -1;
-	if (in->userns && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	if (in->uid && (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return vnode_err(err, errlen, errno, "becoming root of its user namespace: %s",
 				 strerror(errno));
 	if (in->workdir && chdir(in->workdir) < 0)
@@ -155,7 +154,7 @@ int cmd_exec(const char *name, char *const cmd[], char *const env[], const char 
 		errorf("%s: not running", name);
 		return EXIT_FAILED;
 	}
-	struct inside in = { &v, st.init, st.uid != 0, st.uid, -1, -1, cmd, env, workdir };
+	struct inside in = { &v, st.init, st.uid, -1, -1, cmd, env, workdir };
 	if (reach(&in, &master, err, sizeof(err)) < 0) {
 		errorf("%s: %s", name, err);
 		return EXIT_FAILED;

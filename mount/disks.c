@@ -43,7 +43,7 @@ int vm_attach(const char *label, const char *path, int fd, unsigned part, bool r
 	return r;
 }
 
-static int openat2_in_root(int dirfd, const char *path, int flags, unsigned long long resolve)
+int vm_openat2(int dirfd, const char *path, int flags, unsigned long long resolve)
 {
 	struct open_how how = { .flags = (unsigned long long)flags, .resolve = resolve };
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
@@ -54,7 +54,7 @@ static int read_fstab(int rootfd, char *buf, size_t len, char *err, size_t errle
 {
 	struct stat st;
 	ssize_t n = 0, k;
-	int fd = openat2_in_root(rootfd, "etc/fstab", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+	int fd = vm_openat2(rootfd, "etc/fstab", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
 				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 
 	buf[0] = 0;
@@ -210,7 +210,7 @@ int vm_fstab_place(struct vm_fsmounts *fm, char *err, size_t errlen)
 			return r;
 		/* After pivot_root nothing outside the root is reachable; RESOLVE_IN_ROOT
 		 * keeps it so should /proc already be there. */
-		int dfd = openat2_in_root(AT_FDCWD, e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
+		int dfd = vm_openat2(AT_FDCWD, e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
 					  RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 		if (dfd < 0 || move_mount(fm->mfd[i], "", dfd, "",
 					  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {

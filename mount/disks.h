@@ -30,6 +30,9 @@ void vm_fstab_close(struct vm_fsmounts *fm);
 int vm_mount_detached(const char *dev, const char *type, const char *opts, unsigned attrs,
 		      bool ro, char *err, size_t errlen);
 
+/* openat2(2) with how = { flags, resolve }: fd, or -1 with errno. */
+int vm_openat2(int dirfd, const char *path, int flags, unsigned long long resolve);
+
 /* Every ext2/3/4 mount of an image gets errors=remount-ro unless it says otherwise. */
 bool vm_is_ext(const char *type);
 

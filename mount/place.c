@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "disks.h"
@@ -34,14 +33,12 @@ static int open_layers(const char *img, const char *label, int fd[2], char paths
 		       char *err, size_t errlen)
 {
 	static const char *const names[2] = { "root", "work" };
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV |
-					   RESOLVE_NO_MAGICLINKS };
 	int mfd = open(img, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mfd < 0)
 		return vm_fail(err, errlen, errno, "open %s: %s", img, strerror(errno));
 	for (int i = 0; i < 2; i++) {
-		fd[i] = (int)syscall(SYS_openat2, mfd, names[i], &how, sizeof(how));
+		fd[i] = vm_openat2(mfd, names[i], O_PATH | O_DIRECTORY | O_CLOEXEC,
+				   RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
 		if (fd[i] < 0) {
 			int e = errno;
 			close(mfd);
@@ -60,7 +57,7 @@ static int open_layers(const char *img, const char *label, int fd[2], char paths
  * vnode in a user namespace may not search the host's directories above it), made the
  * working directory, with the mount points the root is made on. Everything below is
  * relative to it. It goes with the old root at pivot_root; the overlay keeps its layers. */
-static int stage(struct vm_prepared *p, char *err, size_t errlen)
+static int stage(struct vm_prepared *p, const char *dir, char *err, size_t errlen)
 {
 	static const char *const dirs[] = { "root", "lower", "upper" };
 	int fs = vm_mount_detached("tmpfs", "tmpfs", "mode=700", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
@@ -73,10 +70,10 @@ static int stage(struct vm_prepared *p, char *err, size_t errlen)
 	close(p->live);
 	p->live = -1;
 	if (r < 0)
-		return vm_fail(err, errlen, -r, "DIR/live: staging tmpfs: %s", strerror(-r));
+		return vm_fail(err, errlen, -r, "%s/live: staging tmpfs: %s", dir, strerror(-r));
 	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (mkdir(dirs[i], 0755) < 0)
-			return vm_fail(err, errlen, errno, "DIR/live/%s: %s", dirs[i], strerror(errno));
+			return vm_fail(err, errlen, errno, "%s/live/%s: %s", dir, dirs[i], strerror(errno));
 	return 0;
 }
 
@@ -183,11 +180,10 @@ static int place_binds(struct vm_prepared *p, const struct vm_config *c, char *e
  * symlinks cannot point it out. An O_PATH fd, or -errno. */
 static int target(int rootfd, const char *path, char *err, size_t errlen)
 {
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	if (!strchr(path, '/') && mkdirat(rootfd, path, 0755) < 0 && errno != EEXIST)
 		return vm_fail(err, errlen, errno, "mkdir /%s: %s", path, strerror(errno));
-	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	int fd = vm_openat2(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+			    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	return fd < 0 ? vm_fail(err, errlen, errno, "/%s: %s", path, strerror(errno)) : fd;
 }
 
@@ -208,9 +204,7 @@ static int attach_in(int rootfd, int *fd, const char *path, char *err, size_t er
 /* path inside the root, resolved there (the image's symlinks cannot lead out): O_PATH. */
 static int in_root(int rootfd, const char *path)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return vm_openat2(rootfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 /* A copy of the tree at from (inside the root) laid on to, read-only if asked: 0, also
@@ -300,7 +294,7 @@ int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t
 	int r;
 	/* First of all: nothing we mount may propagate back to the host. */
 	if ((r = vm_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err, errlen)) < 0 ||
-	    (r = stage(p, err, errlen)) < 0 || (r = place_root(p, c, err, errlen)) < 0)
+	    (r = stage(p, c->dir, err, errlen)) < 0 || (r = place_root(p, c, err, errlen)) < 0)
 		return r;
 	int rootfd = open("root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

@@ -45,8 +45,8 @@ static int clone_tree(const char *what, const char *path, bool ro, const struct 
 
 /* DISKS[i], or NAME.img with i < 0, on a loop device and mounted, detached: its fd.
  * nodev: a device node on an image is the image's to forge. */
-static int mount_image(struct vm_prepared *p, const struct vm_config *c, int i, int *nr,
-		       struct vm_extent *x, const struct vm_idmap *im, char *err, size_t errlen)
+static int mount_image(const struct vm_config *c, int i, int *nr, struct vm_extent *x,
+		       const struct vm_idmap *im, char *err, size_t errlen)
 {
 	const struct vm_disk *d = i >= 0 ? &c->disks[i] : NULL;
 	char dev[32], label[64], img[PATH_MAX];
@@ -63,14 +63,14 @@ static int mount_image(struct vm_prepared *p, const struct vm_config *c, int i, 
 	snprintf(dev, sizeof(dev), "/dev/loop%d", *nr);
 	int mfd = vm_mount_detached(dev, x->fstype, "", MOUNT_ATTR_NODEV, d && d->ro, err, errlen);
 	close(lfd);  /* the mount holds the device now: autoclear acts when it goes */
-	if (mfd >= 0 && im && (fd = idmap(mfd, im, label, err, errlen)) < 0) {
-		close(mfd);
-		return fd;
-	}
-	if (mfd < 0)
+	if (mfd < 0) {
 		vm_prefix(err, errlen, "%s", label);
-	(void)p;
-	return mfd;
+		return mfd;
+	}
+	int r = im ? idmap(mfd, im, label, err, errlen) : 0;
+	if (r < 0)
+		close(mfd);
+	return r < 0 ? r : mfd;
 }
 
 /* The root's mounts, by mode (see vm_prepared). nr, x: DISKS[0]'s loop and probe. */
@@ -82,10 +82,10 @@ static int prepare_root(struct vm_prepared *p, const struct vm_config *c, int *n
 	p->mode = vm_select_mode(c, vm_has_image(c));
 	switch (p->mode) {
 	case VM_MODE_DISK:
-		p->root = mount_image(p, c, 0, &nr[0], &x[0], im, err, errlen);
+		p->root = mount_image(c, 0, &nr[0], &x[0], im, err, errlen);
 		break;
 	case VM_MODE_IMAGE:
-		p->root = mount_image(p, c, -1, &(int){ 0 }, &(struct vm_extent){ 0 }, im, err, errlen);
+		p->root = mount_image(c, -1, &(int){ 0 }, &(struct vm_extent){ 0 }, im, err, errlen);
 		break;
 	case VM_MODE_BIND:
 		snprintf(path, sizeof(path), "%s/root", c->dir);
