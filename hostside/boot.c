@@ -1,17 +1,20 @@
 /* vnode boot: checks the vnode can boot, then launches it (launch.c) in a monitor
- * process of its own, and returns once that says "up" or why not. */
+ * process of its own, and returns once that says "up" or why not; boot -f attaches
+ * to its console instead (console.c), until the vnode ends. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "console.h"
 #include "vnode.h"
 
 /* The monitor's child: a session of its own, the console log as stdout and stderr. */
-static void __attribute__((noreturn)) run_monitor(struct vnode *v, int lock, int report)
+static void __attribute__((noreturn)) run_monitor(struct vnode *v, int lock, int report, int client)
 {
 	char msg[1400];
 	int null = open("/dev/null", O_RDWR), log = open(v->id.logfile, O_WRONLY | O_CREAT | O_APPEND, 0640);
@@ -24,7 +27,7 @@ static void __attribute__((noreturn)) run_monitor(struct vnode *v, int lock, int
 		_exit(EXIT_FAILED);
 	}
 	close(null), close(log);
-	_exit(launch(v, lock, report, false));
+	_exit(launch(v, lock, report, client));
 }
 
 /* What the monitor reported: "up\n", or why not, until EOF. */
@@ -36,11 +39,29 @@ static void read_report(int fd, char *msg, size_t len)
 	msg[got] = 0;
 }
 
-static int start_monitor(struct vnode *v, int lock)
+/* What the monitor said of the boot, as `vnode boot` tells it. */
+static int told(struct vnode *v, pid_t pid, const char *msg)
 {
-	int report[2], status = 0;
+	int status = 0;
+	if (strcmp(msg, "up\n") == 0) {
+		notef("%s: %s", v->id.name, verbs[VERB_BOOT].done);
+		return EXIT_OK;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	const char *why = strncmp(msg, "up\n", 3) == 0 ? msg + 3 : msg;  /* up, then lost */
+	errorf("%s", *why ? why : "the monitor died during boot (see the log)");
+	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EXIT_FAILED;
+}
+
+/* The monitor in a process of its own; then its report, or with boot -f (foreground)
+ * the console, attached from the start through a socket pair, until the vnode ends. */
+static int start_monitor(struct vnode *v, int lock, bool foreground)
+{
+	int report[2], con[2] = { -1, -1 };
 	char msg[1400];
-	if (pipe2(report, O_CLOEXEC) < 0) {
+	if (pipe2(report, O_CLOEXEC) < 0 ||
+	    (foreground && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, con) < 0)) {
 		errorf("%s: pipe: %s", v->id.name, strerror(errno));
 		return EXIT_FAILED;
 	}
@@ -52,21 +73,19 @@ static int start_monitor(struct vnode *v, int lock)
 	}
 	if (pid == 0) {
 		close(report[0]);
-		run_monitor(v, lock, report[1]);
+		if (foreground)
+			close(con[0]);
+		run_monitor(v, lock, report[1], con[1]);
 	}
 	close(report[1]);
 	close(lock);
+	if (foreground) {
+		close(con[1]);
+		return console_attach(v->id.name, con[0], false, pid, report[0]);
+	}
 	read_report(report[0], msg, sizeof(msg));
 	close(report[0]);
-	if (strcmp(msg, "up\n") == 0) {
-		notef("%s: %s", v->id.name, verbs[VERB_BOOT].done);
-		return EXIT_OK;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	const char *why = strncmp(msg, "up\n", 3) == 0 ? msg + 3 : msg;  /* up, then lost */
-	errorf("%s", *why ? why : "the monitor died during boot (see the log)");
-	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EXIT_FAILED;
+	return told(v, pid, msg);
 }
 
 /* Runtime files nobody holds: a monitor that was SIGKILLed. An init it left running
@@ -127,7 +146,7 @@ static int boot_vnode(struct vnode *v, const char *name, bool foreground)
 		close(lock);
 		return exit_with(r, err);
 	}
-	return foreground ? launch(v, lock, -1, true) : start_monitor(v, lock);
+	return start_monitor(v, lock, foreground);
 }
 
 int cmd_boot(const char *name, bool foreground)

@@ -17,6 +17,8 @@ const char cli_usage[] =
 "  status NAME            state, pids, uptime, interfaces, root\n"
 "  list [--json]          every vnode under VNODE_HOME\n"
 "  exec [-e K=V] [-w DIR] NAME [CMD...]  run CMD (default /bin/sh) inside the vnode\n"
+"  console [--force] NAME attach to its console (Ctrl-] three times detaches); --force\n"
+"                         takes it over from the one attached\n"
 "  log [--raw] [-f] NAME  the console log, its control sequences made harmless; -f follows\n"
 "  wait NAME              wait until the vnode has stopped\n"
 "  boot-all | halt-all | kill-all [-j N]   every vnode, N at a time (default: CPUs)\n"
@@ -26,7 +28,7 @@ const char cli_usage[] =
 "vnodesetup -j [-b|-h|-k] NAME.\n";
 
 enum args { NAMES, ONE_NAME, NO_NAME, NAME_AND_REST, RAW };
-enum { OPT_FG = 1, OPT_JSON = 2, OPT_JOBS = 4, OPT_EXEC = 8, OPT_LOG = 16 };
+enum { OPT_FG = 1, OPT_JSON = 2, OPT_JOBS = 4, OPT_EXEC = 8, OPT_LOG = 16, OPT_FORCE = 32 };
 
 static const struct spec {
 	const char *name;
@@ -45,6 +47,7 @@ static const struct spec {
 	{ "exec",     CMD_EXEC,   VERB_BOOT,   NAME_AND_REST, OPT_EXEC, true },
 	{ "wait",     CMD_WAIT,   VERB_BOOT,   ONE_NAME,      0,        false },
 	{ "log",      CMD_LOG,    VERB_BOOT,   ONE_NAME,      OPT_LOG,  false },
+	{ "console",  CMD_CONSOLE, VERB_BOOT,  ONE_NAME,      OPT_FORCE, true },
 	{ "boot-all", CMD_ALL,    VERB_BOOT,   NO_NAME,       OPT_JOBS, true },
 	{ "halt-all", CMD_ALL,    VERB_HALT,   NO_NAME,       OPT_JOBS, true },
 	{ "kill-all", CMD_ALL,    VERB_KILL,   NO_NAME,       OPT_JOBS, true },
@@ -104,6 +107,8 @@ static int parse_opts(const struct spec *s, int argc, char **argv, int *i, struc
 			c->raw = true;
 		else if ((s->opts & OPT_LOG) && !strcmp(a, "-f"))
 			c->follow = true;
+		else if ((s->opts & OPT_FORCE) && !strcmp(a, "--force"))
+			c->force = true;
 		else if ((s->opts & OPT_JOBS) && !strncmp(a, "-j", 2)) {
 			if (parse_jobs(argv, argc, i, &c->jobs, err, errlen) < 0)
 				return -EINVAL;

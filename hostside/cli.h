@@ -8,7 +8,7 @@
 #include "verb.h"
 
 enum command { CMD_HELP, CMD_BOOT, CMD_STOP, CMD_STATUS, CMD_LIST, CMD_EXEC, CMD_WAIT,
-	       CMD_LOG, CMD_ALL, CMD_RESUME, NCOMMANDS };
+	       CMD_LOG, CMD_CONSOLE, CMD_ALL, CMD_RESUME, NCOMMANDS };
 
 #define CLI_MAX_ENV 32
 
@@ -23,6 +23,7 @@ struct cli {
 	bool foreground;      /* boot -f */
 	bool json;            /* list --json */
 	bool raw, follow;     /* log --raw, log -f */
+	bool force;           /* console --force */
 	unsigned jobs;        /* *-all -j N; 0: one per CPU */
 	bool needs_root;
 	char *env[CLI_MAX_ENV + 1];  /* exec -e KEY=VALUE..., NULL-terminated */

@@ -20,19 +20,20 @@ struct field {
 static const struct field fields[] = {
 	F("name", STR, name),       F("home", STR, home),       F("exe", STR, exe),
 	F("hook", STR, hook),       F("netns", STR, netns),     F("verb", STR, verb),
-	F("lock-fd", INT, lock_fd), F("pidfd", INT, pidfd),     F("out-r", INT, out_r),
-	F("out-w", INT, out_w),     F("log-fd", INT, log_fd),   F("init", INT, init),
+	F("lock-fd", INT, lock_fd), F("pidfd", INT, pidfd),     F("console", INT, con),
+	F("console-slave", INT, con_slave), F("console-listen", INT, con_listen),
+	F("console-client", INT, con_client), F("log-fd", INT, log_fd), F("init", INT, init),
 	F("boots", UINT, boots),    F("stop-timeout", UINT, stop_timeout),
 	F("started", LL, started),  F("up-ms", LL, up_ms),      F("delay-ms", INT, delay_ms),
 	F("disk-fds", FDS, disk_fd),   F("uid", UINT, uid),        F("gid", UINT, gid),
-	F("fg", INT, fg),              F("log-max", LL, log_max),
+	F("log-max", LL, log_max),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 void handoff_init(struct handoff *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->lock_fd = h->pidfd = h->out_r = h->out_w = h->log_fd = -1;
+	h->lock_fd = h->pidfd = h->con = h->con_slave = h->con_listen = h->con_client = h->log_fd = -1;
 }
 
 /* "5,6,7" into h->disk_fd; the only FDS field. */
@@ -107,10 +108,11 @@ static int set_cloexec(int fd, bool on)
 
 static int all_cloexec(const struct handoff *h, bool on)
 {
-	if (set_cloexec(h->lock_fd, on) < 0 || set_cloexec(h->pidfd, on) < 0 ||
-	    set_cloexec(h->out_r, on) < 0 || set_cloexec(h->out_w, on) < 0 ||
-	    set_cloexec(h->log_fd, on) < 0)
-		return -1;
+	const int fds[] = { h->lock_fd, h->pidfd, h->con, h->con_slave, h->con_listen,
+			    h->con_client, h->log_fd };
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (set_cloexec(fds[i], on) < 0)
+			return -1;
 	for (unsigned i = 0; i < h->ndisk_fd; i++)
 		if (set_cloexec(h->disk_fd[i], on) < 0)
 			return -1;

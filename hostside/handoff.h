@@ -21,8 +21,11 @@ struct handoff {
 	const char *verb;       /* __resume only: "reboot" or "kill" */
 	int lock_fd;            /* NAME.pid, flock()ed */
 	int pidfd;              /* the init's, monitor only */
-	int out_r, out_w, log_fd;  /* the console pipe (the init's 1 and 2) and the log */
-	int fg;                 /* boot -f: the console goes to the monitor's stdout too */
+	/* The console (console.h): the pty's master and slave (the init's 0, 1 and 2; held
+	 * so that the master never sees a hangup between boots), the socket operators
+	 * attach through, and the attached one's connection or -1. */
+	int con, con_slave, con_listen, con_client;
+	int log_fd;             /* NAME.log */
 	long long log_max;      /* LOG_MAX: the log rotates to NAME.log.1 past it */
 	/* The loop devices of DISKS beyond the root. The monitor holds them open until the
 	 * init is reaped, when no process of the vnode is left to reach them (see child.c). */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "console.h"
 #include "handoff.h"
 #include "shared.h"
 #include "vnode.h"
@@ -29,6 +31,7 @@ struct monitor {
 	struct handoff h;
 	int report_fd;  /* `vnode boot` waits on its other end for "up" or the reason */
 	char exe[PATH_MAX], monitor[PATH_MAX + 32];  /* this program; vnode-monitor */
+	char console[32];  /* the console pty's slave, as /proc/self/fd/N, for vm_prepare */
 };
 
 /* Tells `vnode boot` "up\n" or why not; it reads until EOF. With done false the pipe
@@ -52,19 +55,29 @@ static void report(struct monitor *m, const char *msg)
 }
 
 /* Reads the error pipe (EOF: exec happened) and then the ready pipe ("up", or EOF
- * from an init that is not vinit). Returns 0, or -1 with msg filled. */
-static int wait_started(int errfd, int readyfd, char *msg, size_t len)
+ * from an init that is not vinit), and meanwhile the console into the log: a getty the
+ * rc starts flushes what nobody has read. Returns 0, or -1 with msg filled. */
+static int wait_started(struct monitor *m, int errfd, int readyfd, char *msg, size_t len)
 {
-	ssize_t n;
-	while ((n = read(errfd, msg, len - 1)) < 0 && errno == EINTR)
-		;
-	if (n > 0) {
-		msg[n] = 0;
-		return -1;
+	const int fds[2] = { errfd, readyfd };
+	char buf[4096];
+	unsigned lost[2] = { 0, 0 };
+	for (int i = 0; i < 2;) {
+		struct pollfd p[2] = { { fds[i], POLLIN, 0 }, { m->h.con, POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return snprintf(msg, len, "%s: poll: %s", m->v->id.name, strerror(errno)), -1;
+		ssize_t n = p[1].revents & POLLIN ? read(m->h.con, buf, sizeof(buf)) : 0;
+		if (n > 0)
+			console_fanout(buf, (size_t)n, m->h.log_fd, &m->h.con_client, lost);
+		n = p[0].revents ? read(fds[i], i ? buf : msg, i ? sizeof(buf) : len - 1) : -1;
+		if (n < 0)
+			continue;  /* nothing yet, or EINTR */
+		if (i == 0 && n > 0) {
+			msg[n] = 0;
+			return -1;
+		}
+		i++;
 	}
-	char up[8];
-	while ((n = read(readyfd, up, sizeof(up))) < 0 && errno == EINTR)
-		;
 	return 0;
 }
 
@@ -138,6 +151,8 @@ static int give_root(struct monitor *m, pid_t pid, int sock, char *msg, size_t l
 	if (!m->v->privileged && (ufd = open_userns(m, pid, msg, len)) < 0)
 		return -1;
 	struct vm_idmap im = { ufd, m->v->ids.uid, m->v->ids.gid };
+	snprintf(m->console, sizeof(m->console), "/proc/self/fd/%d", m->h.con_slave);
+	m->v->vm.console = m->console;
 	r = vm_prepare(&m->v->vm, ufd >= 0 ? &im : NULL, &p, why, sizeof(why));
 	if (ufd >= 0)
 		close(ufd);
@@ -205,8 +220,9 @@ static int boot_once(struct monitor *m)
 	pid_t pid = clone_child(v, &pidfd);
 	if (pid == 0) {
 		close(go[1]), close(err[0]), close(ready[0]);
-		if (m->h.out_w >= 0 && (dup2(m->h.out_w, 1) < 0 || dup2(m->h.out_w, 2) < 0))
-			_exit(EXIT_FAILED);
+		for (int fd = 0; fd < 3; fd++)  /* the console */
+			if (dup2(m->h.con_slave, fd) < 0)
+				_exit(EXIT_FAILED);
 		child_main(v, (struct child_pipes){ go[0], err[1], ready[1] });
 	}
 	close(go[0]), close(err[1]), close(ready[1]);
@@ -224,7 +240,7 @@ static int boot_once(struct monitor *m)
 	int r = start_child(m, pid, go[1], msg, sizeof(msg));
 	close(go[1]);  /* without a go, the child ends */
 	/* The child's own failure says more than whatever followed from it here. */
-	if (wait_started(err[0], ready[0], why, sizeof(why)) < 0)
+	if (wait_started(m, err[0], ready[0], why, sizeof(why)) < 0)
 		r = EXIT_USAGE, snprintf(msg, sizeof(msg), "%s", why);
 	close(err[0]), close(ready[0]);
 	if (r) {
@@ -261,6 +277,11 @@ static int find_monitor(struct monitor *m, char *msg, size_t len)
 
 static void ended(struct monitor *m, int r)
 {
+	char line[VNODE_NAME_MAX + 80];
+	snprintf(line, sizeof(line), "%s: %s", m->v->id.name, r ? "failed (vnode log shows why)" :
+		 verbs[VERB_KILL].done);
+	if (m->h.con_client >= 0)
+		console_send(m->h.con_client, CON_BYE, line, strlen(line));  /* it may be gone */
 	vnode_end(&m->v->id, vnode_netns(m->v), m->v->hook, r ? "failed" : "down");
 }
 
@@ -317,12 +338,12 @@ static void fill_handoff(struct monitor *m)
 }
 
 /* Before anything is built: the uid range, the pid line, the program to hand over to,
- * the console pipe and the log. -1 with msg filled on failure. */
-static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
+ * the console and the log. -1 with msg filled on failure. */
+static int prepare(struct monitor *m, int client, char *msg, size_t len)
 {
 	struct vnode *v = m->v;
 	char pidline[32];
-	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid()), p[2];
+	int n = snprintf(pidline, sizeof(pidline), "%d\n", (int)getpid());
 
 	if (take_ids(v, msg, len) < 0)
 		return -1;
@@ -338,26 +359,27 @@ static int prepare(struct monitor *m, bool foreground, char *msg, size_t len)
 		snprintf(msg, len, "%s: %s: %s", v->id.name, v->id.pidfile, strerror(errno));
 		return -1;
 	}
-	/* The console is a pipe the monitor reads: to the log, bounded, and with -f to the
-	 * terminal too. No file of the host's is the vnode's stdout. */
-	m->h.fg = foreground;
+	/* boot -f's end of a socket pair is the console's operator from the start */
+	m->h.con_client = client;
+	if (client >= 0 && fcntl(client, F_SETFL, O_NONBLOCK) < 0) {
+		snprintf(msg, len, "%s: console: %s", v->id.name, strerror(errno));
+		return -1;
+	}
 	m->h.log_max = v->log_max;
 	m->h.log_fd = open(v->id.logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (m->h.log_fd < 0 || pipe2(p, O_CLOEXEC) < 0) {
+	if (m->h.log_fd < 0) {
 		snprintf(msg, len, "%s: %s: %s", v->id.name, v->id.logfile, strerror(errno));
 		return -1;
 	}
-	m->h.out_r = p[0];  /* the console goes to the terminal and to the log */
-	m->h.out_w = p[1];
-	/* root inside reopens it as /dev/console (-> /proc/1/fd/1): its own, then */
-	if (v->ids.uid && fchown(p[1], v->ids.uid, v->ids.gid) < 0) {
-		snprintf(msg, len, "%s: console pipe: %s", v->id.name, strerror(errno));
+	char why[PATH_MAX + 64];
+	if (console_create(&m->h, &v->id, v->ids.uid, v->ids.gid, why, sizeof(why)) < 0) {
+		snprintf(msg, len, "%s: %s", v->id.name, why);
 		return -1;
 	}
 	return 0;
 }
 
-int launch(struct vnode *v, int lockfd, int report_fd, bool foreground)
+int launch(struct vnode *v, int lockfd, int report_fd, int client)
 {
 	struct monitor m = { .v = v, .report_fd = report_fd };
 	char msg[PATH_MAX + 200];
@@ -365,7 +387,7 @@ int launch(struct vnode *v, int lockfd, int report_fd, bool foreground)
 
 	handoff_init(&m.h);
 	m.h.lock_fd = lockfd;
-	if (prepare(&m, foreground, msg, sizeof(msg)) < 0) {
+	if (prepare(&m, client, msg, sizeof(msg)) < 0) {
 		errorf("%s", msg);
 		report(&m, msg);
 		vnode_end(&v->id, NULL, NULL, NULL);

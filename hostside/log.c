@@ -13,30 +13,43 @@
 #include "vnode.h"
 
 /* Control characters as ^X (and ^[ for ESC), C1 ones (U+0080..U+009F, as UTF-8) as
- * \u00XX; text, newlines and tabs as they are. c1 carries a split UTF-8 pair. */
-static void show(const unsigned char *b, size_t n, bool raw, int *c1)
+ * \u00XX; text, newlines and tabs as they are, and a console's \r\n as \n. st carries
+ * what a read may split: a UTF-8 lead byte (SPLIT_C2), a \r (SPLIT_CR). */
+enum { SPLIT_C2 = 1, SPLIT_CR = 2 };
+
+static void show_byte(unsigned char c, int *st)
+{
+	if (*st & SPLIT_CR) {
+		*st &= ~SPLIT_CR;
+		if (c != '\n')
+			fputs("^M", stdout);
+	}
+	if (*st & SPLIT_C2) {
+		*st &= ~SPLIT_C2;
+		if (c >= 0x80 && c <= 0x9f) {
+			printf("\\u%04x", c);
+			return;
+		}
+		putchar(0xc2);
+	}
+	if (c == 0xc2)
+		*st |= SPLIT_C2;
+	else if (c == '\r')
+		*st |= SPLIT_CR;
+	else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+		printf("^%c", c == 0x7f ? '?' : c + '@');
+	else
+		putchar(c);
+}
+
+static void show(const unsigned char *b, size_t n, bool raw, int *st)
 {
 	if (raw) {
 		fwrite(b, 1, n, stdout);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = b[i];
-		if (*c1) {
-			*c1 = 0;
-			if (c >= 0x80 && c <= 0x9f) {
-				printf("\\u%04x", c);
-				continue;
-			}
-			putchar(0xc2);
-		}
-		if (c == 0xc2)
-			*c1 = 1;
-		else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			printf("^%c", c == 0x7f ? '?' : c + '@');
-		else
-			putchar(c);
-	}
+	for (size_t i = 0; i < n; i++)
+		show_byte(b[i], st);
 }
 
 /* The rest of fd; false when stdout is gone. */
@@ -93,8 +106,10 @@ int cmd_log(const char *name, bool raw, bool follow)
 	bool ok = copy_rest(fd, raw, &c1);
 	while (ok && follow && (fd = next_change(ino, fd, &id, raw, &c1)) >= 0)
 		ok = copy_rest(fd, raw, &c1);
-	if (c1)
+	if (c1 & SPLIT_C2)
 		putchar(0xc2);  /* a lone lead byte at the end, as it was */
+	if (c1 & SPLIT_CR)
+		fputs("^M", stdout);
 	if (fd >= 0)
 		close(fd);
 	return ok && fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;

@@ -36,6 +36,7 @@ static int run_exec(const struct cli *c)
 }
 static int run_wait(const struct cli *c) { return cmd_wait(c->names[0]); }
 static int run_log(const struct cli *c) { return cmd_log(c->names[0], c->raw, c->follow); }
+static int run_console(const struct cli *c) { return cmd_console(c->names[0], c->force); }
 
 static int run_all(const struct cli *c)
 {
@@ -65,7 +66,7 @@ static int (*const run[NCOMMANDS])(const struct cli *) = {
 	[CMD_HELP] = run_help,     [CMD_BOOT] = run_boot, [CMD_STOP] = run_stop,
 	[CMD_STATUS] = run_status, [CMD_LIST] = run_list, [CMD_EXEC] = run_exec,
 	[CMD_WAIT] = run_wait,     [CMD_LOG] = run_log,   [CMD_ALL] = run_all,
-	[CMD_RESUME] = run_resume,
+	[CMD_CONSOLE] = run_console, [CMD_RESUME] = run_resume,
 };
 
 int main(int argc, char **argv)

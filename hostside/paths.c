@@ -22,6 +22,7 @@ int vnode_id_set(struct vnode_id *id, const char *name, char *err, size_t errlen
 		return vnode_err(err, errlen, ENAMETOOLONG, "%s: VNODE_HOME is too long", name);
 	snprintf(id->pidfile, sizeof(id->pidfile), VNODE_RUN_DIR "/%s.pid", name);
 	snprintf(id->statefile, sizeof(id->statefile), VNODE_RUN_DIR "/%s.state", name);
+	snprintf(id->console, sizeof(id->console), VNODE_RUN_DIR "/%s.console", name);
 	snprintf(id->logfile, sizeof(id->logfile), VNODE_LOG_DIR "/%s.log", name);
 	return 0;
 }

@@ -161,6 +161,8 @@ void runtime_remove(const struct vnode_id *id)
 {
 	if (unlink(id->statefile) < 0 && errno != ENOENT)
 		errorf("%s: removing %s: %s", id->name, id->statefile, strerror(errno));
+	if (unlink(id->console) < 0 && errno != ENOENT)
+		errorf("%s: removing %s: %s", id->name, id->console, strerror(errno));
 	if (unlink(id->pidfile) < 0 && errno != ENOENT)
 		errorf("%s: removing %s: %s", id->name, id->pidfile, strerror(errno));
 }

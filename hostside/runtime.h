@@ -38,6 +38,7 @@ struct vnode_id {
 	char pidfile[PATH_MAX];    /* /run/vnode/NAME.pid: the monitor's, locked while it runs */
 	char statefile[PATH_MAX];  /* /run/vnode/NAME.state: what was made, for a later reclaim */
 	char logfile[PATH_MAX];    /* /var/log/vnode/NAME.log: the console */
+	char console[PATH_MAX];    /* /run/vnode/NAME.console: the socket to attach to it */
 };
 extern const char *vnode_home;
 int vnode_id_set(struct vnode_id *id, const char *name, char *err, size_t errlen);

@@ -54,7 +54,8 @@ int seccomp_apply(char *err, size_t errlen);
 
 /* launch.c: boots the vnode, then execs vnode-monitor (hostside/monitor/). */
 struct handoff;
-int launch(struct vnode *v, int lockfd, int report_fd, bool foreground);
+/* client: boot -f's end of a socket pair, attached to the console from the start, or -1 */
+int launch(struct vnode *v, int lockfd, int report_fd, int client);
 int launch_resume(const struct handoff *h);
 
 /* child.c: the process that becomes the vnode's init. go: a unix socket; the monitor
@@ -74,6 +75,7 @@ int fdpass_recv(int sock, char *tag, void *data, size_t len, int *fds, unsigned 
 /* The commands: each is an edge, printing its own errors and returning an exit status.
  * boot.c, stop.c, info.c, exec.c, batch.c */
 int cmd_boot(const char *name, bool foreground);
+int cmd_console(const char *name, bool force);
 int cmd_stop(const char *name, enum verb how);   /* halt, kill, reboot */
 int cmd_status(const char *name);
 int cmd_list(bool json);

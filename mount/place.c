@@ -182,8 +182,9 @@ static int target(int rootfd, const char *path, char *err, size_t errlen)
 {
 	if (!strchr(path, '/') && mkdirat(rootfd, path, 0755) < 0 && errno != EEXIST)
 		return vm_fail(err, errlen, errno, "mkdir /%s: %s", path, strerror(errno));
-	int fd = vm_openat2(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
-			    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	/* a directory, but for the one file mounted on: the console, which the host made */
+	int dir = strcmp(path, "dev/console") ? O_DIRECTORY : 0;
+	int fd = vm_openat2(rootfd, path, O_PATH | dir | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	return fd < 0 ? vm_fail(err, errlen, errno, "/%s: %s", path, strerror(errno)) : fd;
 }
 
@@ -263,7 +264,8 @@ static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t err
 {
 	bool host_net = p->sys >= 0;  /* NETWORK=host: the host's /sys and network */
 	int r;
-	if ((r = attach_in(rootfd, &p->dev, "dev", err, errlen)) < 0)
+	if ((r = attach_in(rootfd, &p->dev, "dev", err, errlen)) < 0 ||
+	    (p->console >= 0 && (r = attach_in(rootfd, &p->console, "dev/console", err, errlen)) < 0))
 		return r;
 	for (unsigned i = 0; i < vm_nfixed_mounts; i++) {
 		const struct vm_fixed_mount *m = &vm_fixed_mounts[i];

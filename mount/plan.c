@@ -35,8 +35,8 @@ const struct vm_devlink vm_devlinks[] = {
 	{ "ptmx", "pts/ptmx" },          { "fd", "/proc/self/fd" },
 	{ "stdin", "/proc/self/fd/0" },  { "stdout", "/proc/self/fd/1" },
 	{ "stderr", "/proc/self/fd/2" },
-	/* not c 5:1, the host's console: the vnode's is its init's output, the pipe its
-	 * monitor reads into the log */
+	/* not c 5:1, the host's console: without a console tty (vm_config.console), the
+	 * vnode's is its init's output */
 	{ "console", "/proc/1/fd/1" },
 };
 const unsigned vm_ndevlinks = sizeof(vm_devlinks) / sizeof(vm_devlinks[0]);

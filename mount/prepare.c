@@ -187,7 +187,14 @@ static int prepare_dev(struct vm_prepared *p, const struct vm_config *c, const i
 			      im, err, errlen);
 	}
 	for (unsigned i = 0; !r && i < vm_ndevlinks; i++)
-		r = dev_entry(p->dev, vm_devlinks[i].name, 0, 0, vm_devlinks[i].target, im, err, errlen);
+		if (!c->console || strcmp(vm_devlinks[i].name, "console"))
+			r = dev_entry(p->dev, vm_devlinks[i].name, 0, 0, vm_devlinks[i].target, im,
+				      err, errlen);
+	if (!r && c->console)  /* the mount point of the console tty's bind */
+		r = dev_entry(p->dev, "console", S_IFREG | 0600, 0, NULL, im, err, errlen);
+	if (!r && c->console && (p->console = clone_tree("/dev/console", c->console, false, NULL,
+							 err, errlen)) < 0)
+		r = p->console;
 	for (unsigned i = 0; !r && i < c->ndisks; i++) {
 		vm_disk_node(&c->disks[i], node, sizeof(node));
 		r = dev_entry(p->dev, node, S_IFBLK | 0660, makedev(VM_LOOP_MAJOR, (unsigned)nr[i]),
@@ -201,7 +208,7 @@ unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max)
 	unsigned n = 0;
 	int *all[VM_PREPARED_MAX_FDS], k = 0;
 	all[k++] = &p->root, all[k++] = &p->lower, all[k++] = &p->dev, all[k++] = &p->sys;
-	all[k++] = &p->live;
+	all[k++] = &p->live, all[k++] = &p->console;
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		all[k++] = &p->bind[i];
 	for (unsigned i = 0; i < p->fm.n; i++)
@@ -229,7 +236,7 @@ void vm_prepared_close(struct vm_prepared *p)
 static void prepared_init(struct vm_prepared *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->root = p->lower = p->dev = p->sys = p->live = -1;
+	p->root = p->lower = p->dev = p->sys = p->live = p->console = -1;
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		p->bind[i] = -1;
 }

@@ -55,6 +55,9 @@ struct vm_config {
 	bool resolved;
 	int img_fd;
 	bool host_net;    /* NETWORK=host: the vnode's /sys is the host's, read-only */
+	/* The tty bound on the vnode's /dev/console (its monitor's pty), or NULL: then
+	 * /dev/console is a link to the init's stdout. */
+	const char *console;
 };
 
 /* Pure: parse one DISKS / BINDS entry. 0, or -EINVAL with a one-line reason. */
@@ -224,6 +227,7 @@ struct vm_prepared {
 	int sys;    /* NETWORK=host: the host's /sys, read-only (sysfs shows the mounter's
 		     * network namespace); else -1 and the child mounts its own */
 	int live;   /* DIR/live, O_PATH, opened by the child: where it assembles the root */
+	int console;  /* the console tty, a detached bind of it, or -1 */
 	int bind[VM_MAX_BINDS];
 	struct vm_fsmounts fm;
 	struct vm_held held;
@@ -232,7 +236,7 @@ int vm_prepare(const struct vm_config *c, const struct vm_idmap *idmap, struct v
 	       char *err, size_t errlen);
 /* The fd fields of p that are open, in a fixed order: pointers into p, n at most max. */
 unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max);
-#define VM_PREPARED_MAX_FDS (5 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
+#define VM_PREPARED_MAX_FDS (6 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
 /* Closes every fd of p (the held disks too). */
 void vm_prepared_close(struct vm_prepared *p);
 /* In the child, in its mount namespace, while it is still the host's root (a user

@@ -40,9 +40,26 @@ struct watcher {
 	int sfd;                   /* signalfd of the monitor's blocked signals */
 	enum watch_state state;
 	long long deadline;        /* CLOCK_MONOTONIC ms of the SIGKILL after a request, or -1 */
-	unsigned lost_log, lost_terminal;  /* console reads not fully copied */
 	long long log_size;        /* of NAME.log, for LOG_MAX */
+	/* relay.c: the console */
+	unsigned lost[2];          /* console reads not fully copied: to the log, the operator */
+	pid_t client_pid;          /* the attached operator's */
+	char in[4096];             /* typed, not yet taken by the console */
+	size_t in_len, in_off;
+	char ring[8192];           /* the last output, shown to an operator who attaches */
+	size_t ring_end;           /* bytes ever put in ring */
 };
+
+/* relay.c: the console's fds in p[RELAY_*] (-1 where there is nothing to wait for),
+ * and what their events ask for. */
+enum { RELAY_MASTER, RELAY_LISTEN, RELAY_CLIENT, RELAY_NFDS };
+struct pollfd;
+void relay_poll(const struct watcher *w, struct pollfd *p);
+void relay_events(struct watcher *w, const struct pollfd *p);
+/* Once the init is gone: the console's last output, and what was lost, said. */
+void relay_drain(struct watcher *w);
+/* The operator's last line: how the vnode ended. */
+void relay_bye(struct watcher *w, const char *line);
 
 /* Sleeps until the init ends, then ends the vnode, or execs `vnode __resume` for a
  * reboot or after a kill. Returns the monitor's exit status. */

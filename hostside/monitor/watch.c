@@ -49,39 +49,6 @@ static void read_signals(struct watcher *w)
 	}
 }
 
-/* Past LOG_MAX: NAME.log becomes NAME.log.1 (the one before goes) and a new NAME.log
- * takes its fd, and the monitor's own messages with it. A rename and an open: never a
- * wait, and the newest output is in the new file. */
-static void rotate(struct watcher *w)
-{
-	char old[PATH_MAX + 8];
-	snprintf(old, sizeof(old), "%s.1", w->id.logfile);
-	int fd = rename(w->id.logfile, old) < 0 ? -1 :
-		 open(w->id.logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (fd < 0 || dup3(fd, w->h.log_fd, O_CLOEXEC) < 0 ||
-	    (!w->h.fg && (dup2(w->h.log_fd, 1) < 0 || dup2(w->h.log_fd, 2) < 0)))
-		errorf("%s: rotating %s: %s", w->id.name, w->id.logfile, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	w->log_size = 0;
-}
-
-/* The console to the log (bounded), and with boot -f to the terminal. A full disk or a
- * closed terminal must not stop the vnode: what could not be written is counted, and
- * said at the end. Returns what it read. */
-static ssize_t copy_output(struct watcher *w)
-{
-	char buf[4096];
-	ssize_t n = read(w->h.out_r, buf, sizeof(buf));
-	if (n > 0 && write(w->h.log_fd, buf, (size_t)n) != n)
-		w->lost_log++;
-	else if (n > 0 && (w->log_size += n) >= w->h.log_max && w->h.log_max > 0)
-		rotate(w);
-	if (n > 0 && w->h.fg && write(1, buf, (size_t)n) != n)
-		w->lost_terminal++;
-	return n;
-}
-
 static void on_deadline(struct watcher *w)
 {
 	errorf("%s: still running %u s after the %s request: killing it", w->id.name,
@@ -103,27 +70,14 @@ static int watch(struct watcher *w)
 			on_deadline(w);
 			continue;
 		}
-		struct pollfd pfd[3] = { { w->sfd, POLLIN, 0 }, { w->h.pidfd, POLLIN, 0 },
-					 { w->h.out_r, POLLIN, 0 } };
-		nfds_t nfds = w->h.out_r >= 0 ? 3 : 2;
-		if (poll(pfd, nfds, left < 0 ? -1 : (int)left) < 0 && errno != EINTR)
+		struct pollfd pfd[2 + RELAY_NFDS] = { { w->sfd, POLLIN, 0 }, { w->h.pidfd, POLLIN, 0 } };
+		relay_poll(w, pfd + 2);
+		if (poll(pfd, 2 + RELAY_NFDS, left < 0 ? -1 : (int)left) < 0 && errno != EINTR)
 			errorf("%s: poll: %s", w->id.name, strerror(errno));
 		if (pfd[0].revents)
 			read_signals(w);
-		if (nfds == 3 && pfd[2].revents)
-			copy_output(w);
+		relay_events(w, pfd + 2);
 	}
-}
-
-/* What the last lines of a -f console still hold once the init is gone. */
-static void drain_output(struct watcher *w)
-{
-	struct pollfd pfd = { w->h.out_r, POLLIN, 0 };
-	while (w->h.out_r >= 0 && poll(&pfd, 1, 0) > 0 && copy_output(w) > 0)
-		;
-	if (w->lost_log || w->lost_terminal)
-		errorf("%s: console output lost: %u reads not fully written to %s, %u to the terminal",
-		       w->id.name, w->lost_log, w->id.logfile, w->lost_terminal);
 }
 
 /* Waits out the back-off, still answering signals; returns as soon as a request
@@ -158,9 +112,12 @@ int watch_vnode(struct watcher *w)
 	/* Reaped: no process of the vnode is left to open its disks' nodes. */
 	handoff_release_disks(&w->h);
 	read_signals(w);  /* a request that came with the end still counts */
-	drain_output(w);
+	relay_drain(w);
 	vnode_gone(w->id.name, w->h.netns);  /* now: a boot again makes the name anew */
-	notef("%s: %s", w->id.name, w->state == WATCH_KILLING ? "killed" : watch_ending(status));
+	char line[VNODE_NAME_MAX + 100];
+	snprintf(line, sizeof(line), "%s: %s", w->id.name,
+		 w->state == WATCH_KILLING ? "killed" : watch_ending(status));
+	notef("%s", line);
 	struct watch_next next = watch_ended(w->state, status, mono_ms() - w->h.up_ms, w->h.delay_ms);
 	if (next.what == END_REBOOT && next.delay_ms) {
 		w->h.delay_ms = next.delay_ms;
@@ -171,6 +128,7 @@ int watch_vnode(struct watcher *w)
 	}
 	if (next.what != END_DOWN)
 		resume(w, next.what == END_KILL ? VERB_KILL : VERB_REBOOT);
+	relay_bye(w, line);
 	vnode_end(&w->id, NULL, w->h.hook, next.what == END_DOWN ? "down" : "failed");
 	return next.what == END_DOWN ? EXIT_OK : EXIT_FAILED;
 }

@@ -25,18 +25,21 @@ static void parses_every_field(void **state)
 {
 	(void)state;
 	char *argv[] = { "--name=web1", "--home=/opt/sub", "--exe=/usr/sbin/vnode", "--hook=/h",
-			 "--netns=web1", "--verb=reboot", "--lock-fd=3", "--pidfd=7", "--out-r=-1",
-			 "--out-w=-1", "--log-fd=9", "--init=4242", "--boots=3",
+			 "--netns=web1", "--verb=reboot", "--lock-fd=3", "--pidfd=7", "--console=5",
+			 "--console-slave=6", "--console-listen=8", "--console-client=-1", "--log-fd=9", "--init=4242", "--boots=3",
 			 "--stop-timeout=30", "--started=1795441685", "--up-ms=613250",
 			 "--delay-ms=500" };
 	struct handoff h;
-	assert_int_equal(parse(&h, 17, argv), 0);
+	assert_int_equal(parse(&h, 19, argv), 0);
 	assert_string_equal(h.name, "web1");
 	assert_string_equal(h.netns, "web1");
 	assert_string_equal(h.verb, "reboot");
 	assert_int_equal(h.lock_fd, 3);
 	assert_int_equal(h.pidfd, 7);
-	assert_int_equal(h.out_r, -1);
+	assert_int_equal(h.con, 5);
+	assert_int_equal(h.con_slave, 6);
+	assert_int_equal(h.con_listen, 8);
+	assert_int_equal(h.con_client, -1);
 	assert_int_equal(h.log_fd, 9);
 	assert_int_equal(h.init, 4242);
 	assert_int_equal(h.boots, 3);
@@ -55,7 +58,8 @@ static void absent_fields_keep_defaults(void **state)
 	assert_null(h.hook);
 	assert_null(h.netns);
 	assert_int_equal(h.pidfd, -1);
-	assert_int_equal(h.out_r, -1);
+	assert_int_equal(h.con, -1);
+	assert_int_equal(h.con_client, -1);
 	assert_int_equal(h.log_fd, -1);
 }
 
