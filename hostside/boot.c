@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,7 +20,10 @@ static void __attribute__((noreturn)) run_monitor(struct vnode *v, int lock, int
 	char msg[1400];
 	int null = open("/dev/null", O_RDWR), log = open(v->id.logfile, O_WRONLY | O_CREAT | O_APPEND, 0640);
 	if (setsid() < 0 || null < 0 || log < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 ||
-	    dup2(log, 2) < 0) {
+	    dup2(log, 2) < 0 ||
+	    /* What the shell that ran `vnode boot` left open must not live on in the monitor
+	     * for the vnode's life: the exec of vnode-monitor keeps only what it hands over. */
+	    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		int n = snprintf(msg, sizeof(msg), "%s: starting the monitor (log %s): %s", v->id.name,
 				 v->id.logfile, strerror(errno));
 		if (write(report, msg, (size_t)n) < 0)

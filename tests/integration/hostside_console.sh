@@ -2,7 +2,8 @@
 # The console, driven through tmux as an operator would: every vnode's /dev/console is a
 # pty its monitor holds (not c 5:1, the host's); `vnode console` shows the screen so far
 # (the rc's output, a getty's login prompt), takes typed commands, the window size and ^C
-# inside, detaches on Ctrl-] three times and attaches again; a second attach is refused,
+# inside, detaches on Ctrl-] three times and attaches again, stays attached across a
+# reboot and says how the vnode ended; a second attach is refused,
 # --force takes over; an attached operator who stops reading never blocks the vnode.
 # `vnode boot -f` is that console from the start: Ctrl-] detaches and the vnode runs on, a
 # stop signal halts it, TIOCSTI inside stays inside. `vnode exec` on a terminal: ^C and
@@ -102,7 +103,16 @@ kill -CONT $cp
 kill -TERM $cp  # a signal detaches `vnode console`
 check stalled_operator_detaches_on_a_signal wait $cp
 check console_log_has_it_all file_has /var/log/vnode/co-a.log END-OF-FLOOD
+# A reboot keeps the console, and the operator on it.
+on_tty s4 "\"$V\" console co-a"
+screen_has s4 "END-OF-FLOOD"
+"$V" reboot co-a >/dev/null
+check console_stays_attached_across_a_reboot screen_has s4 "rc: co-a says hello"
+screen_has s4 "co-a login:" && type_in s4 root Enter  # (getty flushes what came before)
+screen_has s4 "^/ #" && type_in s4 'echo rebooted-$((4+4))' Enter
+check console_takes_input_after_a_reboot screen_has s4 "^rebooted-8"
 "$V" halt co-a >/dev/null
+check console_says_the_end screen_has s4 "co-a: powered off"
 
 # boot -f: the console from the start.
 console_vnode co-b

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The life of one vnode through the launcher: boot (with its HOOK's "booting" and "up"),
-# status, list (text and JSON), exec (hostname, pid namespace, exit status, no way out to
+# status, list (text and JSON), no fd of the booting shell in the monitor, exec (hostname, pid namespace, exit status, no way out to
 # the host's root), the console log, a second boot refused while it runs, halt (with its
 # HOOK's "halting" and "down": runtime files removed, writable state kept), a boot again,
 # poweroff from inside, and kill (writable state removed, config kept). Vnode: lc-a.
@@ -10,13 +10,17 @@ vnode_hooks
 
 new_vnode lc-a "HOOK=$T/hook
 HOSTNAME=alpha"
-vnode_bg "$V" boot lc-a >"$T/out" 2>&1
+touch "$T/inherited"
+vnode_bg "$V" boot lc-a >"$T/out" 2>&1 7<"$T/inherited"
 bootpid=$!
 check hook_booting [ "$(next_event)" = "lc-a booting" ]
 check hook_up [ "$(next_event)" = "lc-a up" ]
 wait $bootpid
 check boot_returns_0_when_up [ $? = 0 ]
 check boot_says_up grep -q "lc-a: up" "$T/out"
+# holds_no FILE PID: none of PID's fds is FILE.
+holds_no() { ! ls -l "/proc/$2/fd" | grep -q -- "$1"; }
+check monitor_holds_no_fd_of_the_booting_shell holds_no "$T/inherited" "$(monitor_of lc-a)"
 check status_shows_up sh -c '"$1" status lc-a | grep -q "state: *up"' - "$V"
 check list_shows_up sh -c '"$1" list | grep -q "^lc-a  *up"' - "$V"
 check list_json sh -c '"$1" list --json | grep -q "\"name\":\"lc-a\",\"state\":\"up\""' - "$V"

@@ -113,10 +113,14 @@ next_events_are() {
 }
 init_of() { sed -n 's/^init=//p' "/run/vnode/$1.state" 2>/dev/null; }
 monitor_of() { cat "/run/vnode/$1.pid" 2>/dev/null; }
-# nothing_left_of NAME: no runtime file, no /run/netns name, no host veth NAME0 left.
+# nothing_left_of NAME...: no runtime file (pid, state, console socket), no /run/netns name,
+# no host veth NAME0 left, for each NAME.
 nothing_left_of() {
-	none_exist "/run/vnode/$1.pid" "/run/vnode/$1.state" "/run/netns/$1" &&
-		! ip -o link show | grep -q " $1"'0[@:]'
+	for _v; do
+		none_exist "/run/vnode/$_v.pid" "/run/vnode/$_v.state" "/run/vnode/$_v.console" \
+			"/run/netns/$_v" || return 1
+		if ip -o link show | grep -q " $_v"'0[@:]'; then return 1; fi
+	done
 }
 # expect NAME STATUS PATTERN CMD...: CMD exits with STATUS and says PATTERN in one line.
 expect() {
