@@ -2,6 +2,7 @@
 #   make            build vinit, the vnode launcher and the test helpers
 #   make demo       the main job: build, make a demo image, boot vnodes, halt them
 #   make test       unit tests (cmocka) and integration tests (root, real namespaces)
+#   make test-vm    the integration tests again, in a VM on Debian's stock kernel (tests/vm/)
 #   make soak       long runs: 1000 boot/halt cycles of an image vnode (not in make test)
 #   make bench      benchmarks, side by side with the peers
 #   make check      unit tests under ASan/UBSan, plus cppcheck
@@ -25,7 +26,7 @@ VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode $(B)/vnode-monitor)
 
 all: $(B)/vinit $(VNODE) helpers
 
-.PHONY: all deps demo test unit integration soak bench check clean install helpers image-debian test-debian
+.PHONY: all deps demo test test-vm unit integration soak bench check clean install helpers image-debian test-debian
 
 # ---- dependencies (Debian) ------------------------------------------------
 deps:
@@ -125,6 +126,10 @@ test: deps all $(UNIT_BIN)
 
 soak: deps all
 	@sh tests/run.sh soak
+
+# Debian's 6.1 kernel, cgroup v2 alone, under qemu (TCG): tests/vm/run.sh
+test-vm: deps all helpers
+	@sh tests/vm/run.sh tests/vm/suite.sh
 
 check: deps
 	$(MAKE) B=build/asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -20,17 +20,7 @@ die() { echo "debian.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "debian.sh: needs root (debootstrap, chroot)" >&2; exit 2; }
 [ -x "$VINIT" ] || { echo "debian.sh: $VINIT is missing (make build/vinit)" >&2; exit 2; }
 
-# The mirror and suite this machine's apt uses: deb822 sources first, then sources.list.
-apt_mirror() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && sed -n 's/^URIs: *\([^ ]*\).*/\1/p' "$f"
-	done | grep -v -e security -e '^$' | head -n 1
-	[ -f /etc/apt/sources.list ] &&
-		sed -n 's/^deb  *\(\[[^]]*\]  *\)\{0,1\}\([^ ]*\) .*/\2/p' /etc/apt/sources.list |
-		grep -v security | head -n 1
-}
-SUITE=${SUITE:-$(. /etc/os-release && echo "$VERSION_CODENAME")}
-MIRROR=${MIRROR:-$(apt_mirror | head -n 1)}
+. "$HERE/apt-source.sh"
 [ -n "$SUITE" ] && [ -n "$MIRROR" ] || die "cannot tell the suite or mirror: set SUITE= and MIRROR="
 
 if ! command -v debootstrap >/dev/null 2>&1; then

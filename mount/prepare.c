@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -14,12 +16,38 @@
 #include "vmerr.h"
 #include "vmount.h"
 
+/* Filesystems a kernel may refuse to idmap, and since when it does not (the kernel's
+ * FS_ALLOW_IDMAP): for the one line that says why a vnode cannot boot unprivileged. */
+static const struct { unsigned long magic; const char *name, *since; } idmappable[] = {
+	{ 0x01021994, "tmpfs", "6.3" }, { 0x9123683e, "btrfs", "5.15" },
+	{ 0x58465342, "xfs", "5.12" },  { 0xef53, "ext4", "5.12" },
+};
+
+/* The running kernel's release, if it is older than since ("6.3"); NULL if not. */
+static const char *older_than(const char *since, struct utsname *u)
+{
+	unsigned maj, min, want_maj, want_min;
+	if (uname(u) < 0 || sscanf(u->release, "%u.%u", &maj, &min) != 2 ||
+	    sscanf(since, "%u.%u", &want_maj, &want_min) != 2)
+		return NULL;
+	return maj < want_maj || (maj == want_maj && min < want_min) ? u->release : NULL;
+}
+
 static int idmap(int fd, const struct vm_idmap *im, const char *what, char *err, size_t errlen)
 {
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (unsigned)im->userns_fd };
-	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
-		return vm_fail(err, errlen, errno, "%s: idmapped mount: %s", what, strerror(errno));
-	return 0;
+	struct statfs fs;
+	struct utsname u;
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) == 0)
+		return 0;
+	int e = errno;
+	for (unsigned i = 0; e == EINVAL && fstatfs(fd, &fs) == 0 && i < sizeof(idmappable) / sizeof(idmappable[0]); i++)
+		if ((unsigned long)fs.f_type == idmappable[i].magic && older_than(idmappable[i].since, &u))
+			return vm_fail(err, errlen, e, "%s: its %s cannot be idmapped by this kernel (%s; "
+				       "%s needs Linux %s): use another filesystem, or PRIVILEGED=yes",
+				       what, idmappable[i].name, u.release, idmappable[i].name,
+				       idmappable[i].since);
+	return vm_fail(err, errlen, e, "%s: idmapped mount: %s", what, strerror(e));
 }
 
 /* A detached copy of the tree at path (submounts too), read-only if asked, idmapped
