@@ -129,7 +129,7 @@ soak: deps all
 
 # Debian's 6.1 kernel, cgroup v2 alone, under qemu (TCG): tests/vm/run.sh
 test-vm: deps all helpers
-	@sh tests/vm/run.sh tests/vm/suite.sh
+	@sh tests/vm/lane.sh
 
 check: deps
 	$(MAKE) B=build/asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \

@@ -78,10 +78,11 @@ pid_t spawn_command(char *const argv[])
 		return pid;
 	}
 	/* Its own process group, in the terminal's foreground when there is one;
-	 * tcsetpgrp while SIGTTOU is still ignored. */
+	 * tcsetpgrp while SIGTTOU is still ignored. ENOTTY: a terminal, but not ours to
+	 * give (a machine's console before any session took it). */
 	if (setpgid(0, 0) < 0)
 		verr("setpgid: %s", strerror(errno));
-	if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpid()) < 0)
+	if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpid()) < 0 && errno != ENOTTY)
 		verr("tcsetpgrp: %s", strerror(errno));
 	child_reset_signals();
 	execvp(argv[0], argv);

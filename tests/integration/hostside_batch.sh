@@ -31,9 +31,9 @@ make_busybox_root "$T/qroot"
 echo poweroff >"$T/qroot/etc/rc"
 truncate -s 16M "$T/q.img" && mkfs.ext4 -q -F -d "$T/qroot" "$T/q.img"
 printf 'DISKS=( vda:0:%s )\nBRIDGES=( %s: )\n' "$T/q.img" "$BR" >"$VNODE_HOME/ba-q/config"
-ok=0
-for i in $(seq 100); do "$V" boot -f ba-q >/dev/null 2>>"$T/b2b" && ok=$((ok + 1)); done
-check back_to_back_100_boots_all_succeed [ "$ok" = 100 ]
+ok=0 n=$(rounds 100)
+for i in $(seq "$n"); do "$V" boot -f ba-q >/dev/null 2>>"$T/b2b" && ok=$((ok + 1)); done
+check back_to_back_100_boots_all_succeed [ "$ok" = "$n" ]
 [ -s "$T/b2b" ] && sed 's/^/  stderr: /' "$T/b2b" | sort | uniq -c | head -3
 # shellcheck disable=SC2046 # one word per interface name
 check back_to_back_leaves_no_veth "$B/tests/helpers/netns_waitgone" 5000 ba-q0 $(retired_since "$base")

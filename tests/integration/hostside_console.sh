@@ -52,7 +52,10 @@ sleep_runs_in() { within_5s sleep_found "$1" .; }
 detach() { $TM send-keys -t "$1" C-] C-] C-]; }
 is_up() { "$V" status "$1" | grep -q "state: *up"; }
 # 136 (0x88): a Unix98 pty; the host's console is 5:1
-pty_major() { [ "$("$V" exec "$1" stat -c %t /dev/console)" = 88 ]; }
+pty_major() {
+	_m=$("$V" exec "$1" stat -c %t /dev/console 2>&1)
+	[ "$_m" = 88 ] || { echo "# /dev/console: $_m"; return 1; }
+}
 
 console_vnode co-a
 "$V" boot co-a >/dev/null

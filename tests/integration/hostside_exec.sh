@@ -38,7 +38,8 @@ wait $p
 sum=$(sha256sum <"$V")
 "$V" exec ex-a sh -c '/t/execrace /tmp/stop-race >/tmp/race 2>&1 </dev/null &'
 i=0
-while [ $i -lt 300 ]; do "$V" exec ex-a true; i=$((i + 1)); done
+n=$(rounds 300)
+while [ $i -lt "$n" ]; do "$V" exec ex-a true; i=$((i + 1)); done
 "$V" exec ex-a touch /tmp/stop-race
 race_done() { "$V" exec ex-a grep -q "foreign exes seen" /tmp/race; }
 i=0

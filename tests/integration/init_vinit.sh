@@ -69,14 +69,15 @@ check initctl_is_a_fifo_mode_0600 [ "$(stat -c %A "/proc/$pid/root/run/initctl")
 kill -TERM "$pid"; ended
 
 # --- reaping -------------------------------------------------------------------
-set_rc 'i=0; while [ $i -lt 1000 ]; do (true &); i=$((i + 1)); done
+z=$(rounds 1000)
+set_rc 'i=0; while [ $i -lt '"$z"' ]; do (true &); i=$((i + 1)); done
 n=0; while [ $n -lt 500 ]; do
 	z=$(grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l)
 	[ "$z" = 0 ] && break; n=$((n + 1)); usleep 10000; done
 echo "$i $z" >/rc.log; poweroff'
 boot
 ended
-check reaping_1000_orphaned_zombies_all_reaped [ "$(cat "$ROOT/rc.log")" = "1000 0" ]
+check reaping_1000_orphaned_zombies_all_reaped [ "$(cat "$ROOT/rc.log")" = "$z 0" ]
 
 # --- /run/initctl requests --------------------------------------------------------
 ctl_case() {  # NAME EXPECTED CTL-ARGS...

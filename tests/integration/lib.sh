@@ -7,6 +7,10 @@ T=$(mktemp -d /tmp/vnode-test.XXXXXX)
 CLEANUPS=""
 nfail=0
 
+# rounds N: how many times a loop of N rounds runs: N, or VNODE_TEST_ROUNDS percent of it
+# (tests/vm/suite.sh: under emulation a boot or an exec is some 50 times slower).
+rounds() { echo $(( ($1 * ${VNODE_TEST_ROUNDS:-100} + 99) / 100 )); }
+
 # at_exit CMD: run CMD (in reverse order of registration) when the script ends.
 at_exit() { CLEANUPS="$1
 $CLEANUPS"; }

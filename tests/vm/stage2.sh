@@ -15,6 +15,6 @@ for m in loop veth bridge overlay ext4 tun; do modprobe "$m" || echo "vm: modpro
 hostname vnode-vm
 cd "$TOP" || exit 1
 echo "vm: $(uname -r), SCRIPT starts $(( ($(date +%s%N) - STARTED) / 1000000 )) ms after tests/vm/run.sh did"
-sh "$@"
+sh "$@" </dev/null  # as in CI: no terminal
 echo $? >/vm/status
 busybox poweroff -f

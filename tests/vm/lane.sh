@@ -1,0 +1,26 @@
+#!/bin/sh
+# make test-vm: tests/vm/run.sh itself (SCRIPT's output and status come out of the VM; a
+# missing SCRIPT is one line and 125; nothing is left on the host), then the boot figure
+# under TCG beside this host's, then the integration suite inside (suite.sh).
+. "$(dirname "$0")/../integration/lib.sh"
+R=$TOP/tests/vm/run.sh
+printf 'echo out-of-the-vm; exit 7\n' >"$T/seven.sh"
+sh "$R" "$T/seven.sh" >"$T/seven.out" 2>&1
+r=$?
+check vm_gives_the_scripts_status [ "$r" = 7 ]
+check vm_gives_the_scripts_output grep -qx out-of-the-vm "$T/seven.out"
+sed -n 's/^vm: .*SCRIPT starts/# default mode: SCRIPT starts/p' "$T/seven.out"
+expect vm_missing_script 125 "no such script" sh "$R" "$T/absent.sh"
+# nothing_on_host: no qemu, no run directory of tests/vm/run.sh.
+nothing_on_host() {
+	if pgrep -x qemu-system-x86 >/dev/null || ls -d /tmp/vnode-vm.* >/dev/null 2>&1; then return 1; fi
+}
+check vm_leaves_nothing_on_the_host nothing_on_host
+host=$(sh "$TOP/tests/vm/bootfig.sh")
+vm=$(sh "$R" "$TOP/tests/vm/bootfig.sh" | grep -E '^[0-9.]+ [0-9.]+ [0-9.]+$' | tail -1)
+echo "# vnode boot -f, busybox root, median ms: host $host; TCG VM $vm; ratio $(echo "$host $vm" |
+	awk '{ if ($1 > 0) printf "%.0fx", $4 / $1 }')"
+sh "$R" "$TOP/tests/vm/suite.sh"
+r=$?
+check vm_integration_suite_passes [ "$r" = 0 ]
+finish
