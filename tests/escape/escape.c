@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,13 +204,17 @@ static void ro_bind_rw(const char *path)
 	say("remount_ro_bind_rw", !(st.f_flag & ST_RDONLY), what);
 }
 
+/* Opened only: a write would act. A mask (a device node, /dev/null, bound over it) opens
+ * for writing even read-only, and takes the write to nowhere: that is blocked. */
 static void sysrq(void)
 {
-	int fd = open("/proc/sysrq-trigger", O_WRONLY);  /* opened only: a write would act */
+	struct stat st;
+	int fd = open("/proc/sysrq-trigger", O_WRONLY);
 	if (fd < 0)
 		return said_errno("sysrq_trigger", 0, "open /proc/sysrq-trigger for writing");
+	bool real = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	close(fd);
-	say("sysrq_trigger", 1, "open for writing");
+	say("sysrq_trigger", real, real ? "open for writing" : "masked: a device node is bound over it");
 }
 
 int main(int argc, char **argv)
