@@ -135,6 +135,7 @@ on_tty f2 "\"$V\" boot -f co-b"
 screen_has f2 "co-b login:" && type_in f2 root Enter
 screen_has f2 "^/ #" && type_in f2 poweroff Enter
 check boot_f_ends_with_the_vnode screen_has f2 "EXITED 0"
+expect console_of_a_stopped_vnode 1 "co-b: not running" "$V" console co-b
 
 # The attack without a login: the rc itself pushes a line into its stdin, then powers off.
 # Before the console was a pty (c4d8863), that stdin was the operator's terminal, and a

@@ -134,7 +134,7 @@ qemu_run() {
 	shift 2
 	(
 		exec timeout -k 10 "${VM_TIMEOUT:-1800}" qemu-system-x86_64 \
-			-accel tcg,thread=multi -cpu "${VM_CPU:-max}" -smp 2 -m "${VM_MEM:-4096}" \
+			-accel tcg,thread=multi -cpu "${VM_CPU:-max}" -smp "${VM_CPUS:-2}" -m "${VM_MEM:-4096}" \
 			-nodefaults -no-reboot -display none -serial stdio -nic none \
 			-pidfile "$W/qemu.pid" -kernel "$KDIR/vmlinuz" -initrd "$_initrd" \
 			-append "console=ttyS0 quiet loglevel=3 panic=-1 cgroup_no_v1=all $_append" \
