@@ -131,49 +131,43 @@ out:
 	return r;
 }
 
-/* Reads one small sysfs attribute of a loop device into buf (newline stripped). */
-static int read_attr(const char *blk, const char *attr, char *buf, size_t len)
+/* What loop device NAME (loopN) is attached to, from the device itself: its backing
+ * file's device and inode (a path in sysfs is written from the reader's root, and an
+ * attach from another mount namespace can show a path cut short at a bind mount), its
+ * offset, size limit and whether it is read-only. -1 when it is not attached. */
+static int loop_status(const char *name, struct loop_info64 *li)
 {
-	char path[300];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/block/%s/%s", blk, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	char dev[32];
+	snprintf(dev, sizeof(dev), "/dev/%.24s", name);
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
+		return -1;
+	int r = ioctl(fd, LOOP_GET_STATUS64, li);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
+	return r;
 }
 
 int vm_loop_conflict(const char *image, unsigned long long offset,
 		     unsigned long long size, int ro, char *err, size_t errlen)
 {
-	char real[PATH_MAX], back[PATH_MAX + 16], num[32];
-	unsigned long long o, s, end = size ? offset + size : ~0ULL;
+	unsigned long long end = size ? offset + size : ~0ULL;
+	struct loop_info64 li;
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 	int r = 0;
 
-	if (!realpath(image, real))
+	if (stat(image, &st) < 0)
 		return vm_fail(err, errlen, errno, "%s", strerror(errno));
 	d = opendir("/sys/block");
 	if (!d)
 		return 0; /* no sysfs: nothing to compare against */
 	while (!r && (de = readdir(d))) {
-		if (strncmp(de->d_name, "loop", 4) != 0)
+		if (strncmp(de->d_name, "loop", 4) != 0 || loop_status(de->d_name, &li) < 0 ||
+		    li.lo_device != st.st_dev || li.lo_inode != st.st_ino)
 			continue;
-		if (read_attr(de->d_name, "loop/backing_file", back, sizeof(back)) < 0 ||
-		    strcmp(back, real) != 0)
-			continue;
-		o = read_attr(de->d_name, "loop/offset", num, sizeof(num)) ? 0 : strtoull(num, NULL, 10);
-		s = read_attr(de->d_name, "loop/sizelimit", num, sizeof(num)) ? 0 : strtoull(num, NULL, 10);
-		int other_ro = !read_attr(de->d_name, "ro", num, sizeof(num)) && num[0] == '1';
+		unsigned long long o = li.lo_offset, s = li.lo_sizelimit;
+		int other_ro = (li.lo_flags & LO_FLAGS_READ_ONLY) != 0;
 		if ((ro && other_ro) || o >= end || (s && o + s <= offset))
 			continue;
 		r = vm_fail(err, errlen, EBUSY,

@@ -10,13 +10,8 @@ V=$B/vnode
 mkdir -p "$VNODE_HOME"
 at_exit 'for d in "$VNODE_HOME"/*/; do "$V" kill "$(basename "$d")" >/dev/null 2>&1; done'
 
-# Loop devices backed by a file of this test, and a wait (2 s at most) until only N
+# A wait (2 s at most) until only N loop devices of this test (our_loops, lib.sh)
 # are left: autoclear releases a device just after its namespace dies, with no event.
-our_loops() {
-	for f in /sys/block/loop*/loop/backing_file; do
-		case "$(cat "$f" 2>/dev/null)" in "$T"/*) echo "${f%/loop/backing_file}" ;; esac
-	done
-}
 released() {
 	i=0
 	while [ "$(our_loops | wc -l)" != "${1:-0}" ] || grep -q " $T/" /proc/self/mountinfo; do

@@ -125,6 +125,15 @@ next_events_are() {
 }
 init_of() { sed -n 's/^init=//p' "/run/vnode/$1.state" 2>/dev/null; }
 monitor_of() { cat "/run/vnode/$1.pid" 2>/dev/null; }
+# our_loops: the loop devices attached to a file of this test's ($T), by the backing file's
+# device and inode: the path the kernel shows is cut short when the attach was made in
+# another mount namespace and $T is on a bind mount (tests/vm).
+our_loops() {
+	_dev=$(stat -c '%Hd:%Ld' "$T") _inos=" $(find "$T" -xdev -type f -printf '%i ') "
+	losetup -l -n -O NAME,BACK-MAJ:MIN,BACK-INO 2>/dev/null | while read -r _n _d _i; do
+		if [ "$_d" = "$_dev" ]; then case "$_inos" in *" $_i "*) echo "$_n" ;; esac; fi
+	done
+}
 # nothing_left_of NAME...: no runtime file (pid, state, console socket), no /run/netns name,
 # no host veth NAME0 left, for each NAME.
 nothing_left_of() {

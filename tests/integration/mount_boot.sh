@@ -12,13 +12,6 @@ export PATH="/usr/sbin:/sbin:$PATH"
 # ---- what "nothing left" means ---------------------------------------------
 # Mounts under $T in the host namespace, but the test's own overlay at $T/ov.
 our_mounts() { grep " $T/" /proc/self/mountinfo | grep -v " $T/ov "; }
-# Loop devices whose backing file is one of ours.
-our_loops() {
-	for f in /sys/block/loop*/loop/backing_file; do
-		[ -r "$f" ] || continue
-		case "$(cat "$f" 2>/dev/null)" in "$T"/*) echo "${f%/loop/backing_file}" ;; esac
-	done
-}
 # The kernel releases an autoclear loop device asynchronously after the last
 # mount of the dead namespace goes; there is no event to wait on, so poll with a
 # deadline (2 s) rather than sleep a fixed time.

@@ -40,5 +40,6 @@ cat "$T/half1" "$T/half2"
 check vm_integration_suite_first_half_passes [ "$r1" = 0 ]
 check vm_integration_suite_second_half_passes [ "$r2" = 0 ]
 check vm_leaves_nothing_after_the_suite nothing_on_host
-echo "# inside: $(cat "$T/half1" "$T/half2" | grep -c '^    ok ') ok, $(cat "$T/half1" "$T/half2" | grep -c '^    FAIL ') FAIL, $(cat "$T/half1" "$T/half2" | grep -c '^    skip ') skip"
+cat "$T/half1" "$T/half2" | awk '/^integration .*passed,/ { p += $3; f += $5; s += $7; n++ }
+	END { printf "# inside: %d scripts, %d checks passed, %d failed, %d skipped\n", n, p, f, s }'
 finish
