@@ -1,6 +1,7 @@
 #!/bin/sh
 # make test-vm: tests/vm/run.sh itself (SCRIPT's output and status come out of the VM; a
-# missing SCRIPT is one line and 125; nothing is left on the host), then the boot figure
+# missing SCRIPT is one line and 125; nothing is left on the host; --systemd reaches
+# multi-user.target with systemd as PID 1, its image made once), then the boot figure
 # under TCG beside this host's, then the integration suite inside (suite.sh), split
 # between two VMs of one CPU each that run at once: emulation is one host thread per CPU,
 # and one suite keeps barely more than one busy.
@@ -18,6 +19,10 @@ nothing_on_host() {
 	if pgrep -x qemu-system-x86 >/dev/null || ls -d /tmp/vnode-vm.* >/dev/null 2>&1; then return 1; fi
 }
 check vm_leaves_nothing_on_the_host nothing_on_host
+sh "$R" --systemd "$TOP/tests/vm/systemd-check.sh" >"$T/systemd.out" 2>&1
+r=$?
+sed -n 's/^vm: .*SCRIPT starts/# --systemd: SCRIPT starts/p; s/^pid 1:/# --systemd: pid 1:/p' "$T/systemd.out"
+check vm_systemd_boots_to_multi_user [ "$r" = 0 ]
 host=$(sh "$TOP/tests/vm/bootfig.sh")
 vm=$(sh "$R" "$TOP/tests/vm/bootfig.sh" | grep -E '^[0-9.]+ [0-9.]+ [0-9.]+$' | tail -1)
 echo "# vnode boot -f, busybox root, median ms: host $host; TCG VM $vm; ratio $(echo "$host $vm" |

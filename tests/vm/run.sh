@@ -41,9 +41,11 @@ trap cleanup EXIT
 trap 'exit 125' INT TERM HUP
 
 # What runs inside, after the root is there: in the checkout, SCRIPT, its status to the
-# shared run directory, then the VM powers off. A SCRIPT in a directory the VM mounts
-# anew (/tmp, /run) is copied into the run directory, /vm inside.
-case "$SCRIPT" in /tmp/* | /run/*)
+# shared run directory, then the VM powers off. A SCRIPT outside the checkout, in a
+# directory the VM mounts anew (/tmp, /run), is copied into the run directory, /vm inside.
+case "$SCRIPT" in
+"$TOP"/*) ;;  # in the checkout, which is there at the same path
+/tmp/* | /run/*)
 	cp "$SCRIPT" "$W/script" || die "cannot copy $SCRIPT"
 	SCRIPT=/vm/script ;;
 esac
