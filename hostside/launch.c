@@ -78,6 +78,10 @@ static int wait_started(struct monitor *m, int errfd, int readyfd, char *msg, si
 		}
 		i++;
 	}
+	if (lost[0] || lost[1])
+		errorf("%s: console output lost during the boot: %u reads not fully written to %s, "
+		       "%u not sent to the attached console", m->v->id.name, lost[0], m->v->id.logfile,
+		       lost[1]);
 	return 0;
 }
 

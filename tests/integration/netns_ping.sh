@@ -57,7 +57,9 @@ runL=$!
 at_exit "kill $runL 2>/dev/null"
 read x <"$T/readyL"
 hostL=$(ip -o link show master "$BR" | sed -n 's/^[0-9]*: \([^@:]*\)@.*/\1/p' | grep -v "^${A}0$")
-check long_name_host_side_fits_ifnamsiz sh -c "[ -n '$hostL' ] && [ ${#hostL} -le 15 ]"
+# fits_ifnamsiz NAME: there is a name, and it fits IFNAMSIZ (15 characters and the NUL).
+fits_ifnamsiz() { [ -n "$1" ] || return 1; [ ${#1} -le 15 ]; }
+check long_name_host_side_fits_ifnamsiz fits_ifnamsiz "$hostL"
 trunc=$(printf %.15s "$L")
 check long_name_host_side_is_not_truncated_name sh -c "! ip -o link | grep -q ' $trunc[@:]'"
 check a_pings_long_named_vnode sh -c "ip netns exec $A busybox ping -c 1 -W 2 10.254.7.2 >/dev/null"
@@ -67,7 +69,7 @@ check long_named_vnode_halts_cleanly [ $? = 0 ]
 echo stop >"$T/stopA"
 wait $runA
 check a_halts_cleanly [ $? = 0 ]
-check netns_names_removed_at_halt sh -c "[ ! -L /run/netns/$A ] && [ ! -L /run/netns/$L ]"
+check netns_names_removed_at_halt none_exist "/run/netns/$A" "/run/netns/$L"
 check veths_gone_once_kernel_finished "$GONE" 5000 "${A}0" "${A}1" "$hostL"
 
 # NETWORK=none: loopback only, up.
