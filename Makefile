@@ -57,7 +57,7 @@ $(B)/vinit: $(VINIT_OBJ)
 # them uses libblkid, libmnl or libcap.
 MONITOR_SRC := $(wildcard hostside/monitor/*.c) hostside/runtime.c hostside/hook.c \
 	hostside/error.c hostside/paths.c hostside/handoff.c hostside/verb.c hostside/end.c \
-	hostside/idmap.c hostside/conpty.c \
+	hostside/idmap.c hostside/conpty.c hostside/cgroup.c \
 	netns/nsname.c netns/err.c netns/teardown.c
 MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/musl/%.o)
 

@@ -100,7 +100,43 @@ static int reclaim_stale(struct vnode *v, const struct vnode_state *st, char *er
 		return vnode_err(err, errlen, EBUSY,
 				 "%s: already running (init %d, its monitor is gone: vnode halt %s)",
 				 v->id.name, (int)st->init, v->id.name);
-	vnode_gone(v->id.name, vnode_netns(v));
+	vnode_gone(v->id.name, vnode_netns(v), st->cgroup);
+	return 0;
+}
+
+/* Whether /proc/cgroups has controller bound to a v1 hierarchy (its column 2 not 0). */
+static bool on_cgroup_v1(const char *controller)
+{
+	char line[256], name[64];
+	int hier = 0;
+	bool v1 = false;
+	FILE *f = fopen("/proc/cgroups", "re");
+	if (!f)
+		return false;
+	while (!v1 && fgets(line, sizeof(line), f))
+		v1 = sscanf(line, "%63s %d", name, &hier) == 2 && !strcmp(name, controller) && hier;
+	fclose(f);
+	return v1;
+}
+
+/* A limit the host cannot apply is a config error, said with its key and why. */
+static int limits_applicable(const struct vnode *v, char *err, size_t errlen)
+{
+	struct cgroup_host h;
+	char at[PATH_MAX + 64];
+	int found = cgroup_find(&h);
+	for (unsigned i = 0; i < LIM_N; i++) {
+		const char *c = limit_keys[i].controller;
+		if (!v->limits.v[i] || (found == 0 && cgroup_has(&h, c)))
+			continue;
+		vnode_where(v, limit_keys[i].key, at, sizeof(at));
+		if (found < 0)
+			return vnode_err(err, errlen, EINVAL, "%s: this host has no cgroup v2 hierarchy "
+					 "mounted, so it cannot apply limits", at);
+		return vnode_err(err, errlen, EINVAL, "%s: this host's cgroup v2 hierarchy (%s) has no %s "
+				 "controller%s, so it cannot apply this limit", at, h.mount, c,
+				 on_cgroup_v1(c) ? " (it is on a cgroup v1 hierarchy here)" : "");
+	}
 	return 0;
 }
 
@@ -115,6 +151,10 @@ static int check_boot(struct vnode *v, char *err, size_t errlen)
 		errorf("%s", why);  /* unreadable: taken as stopped */
 	else if (reclaim_stale(v, &st, err, errlen) < 0)
 		return EXIT_FAILED;
+	if (limits_applicable(v, err, errlen) < 0) {
+		unlink(v->id.pidfile);
+		return EXIT_USAGE;
+	}
 	if (vm_resolve(&v->vm, why, sizeof(why)) < 0 ||
 	    (vnode_netns(v) && vn_check(&v->net, why, sizeof(why)) < 0)) {
 		unlink(v->id.pidfile);

@@ -40,6 +40,13 @@ static const struct conf_key {
 	{ "HOOK",         false, false, CHECK_NONE },
 	{ "PRIVILEGED",   false, false, CHECK_YESNO },
 	{ "LOG_MAX",      false, false, CHECK_SIZE },
+	/* the limits: checked by load.c (limits.c), which knows the host's CPUs */
+	{ "MEMORY_MAX",   false, false, CHECK_NONE },
+	{ "MEMORY_HIGH",  false, false, CHECK_NONE },
+	{ "PIDS_MAX",     false, false, CHECK_NONE },
+	{ "CPU_MAX",      false, false, CHECK_NONE },
+	{ "CPU_WEIGHT",   false, false, CHECK_NONE },
+	{ "IO_WEIGHT",    false, false, CHECK_NONE },
 };
 #define NKEYS (sizeof conf_keys / sizeof conf_keys[0])
 

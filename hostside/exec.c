@@ -5,6 +5,7 @@
  * session, and it holds no fd above 2; with a terminal, its 0, 1 and 2 are a pty of the
  * vnode's own (pty.c). */
 #include <errno.h>
+#include <linux/sched.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -159,9 +160,17 @@ int cmd_exec(const char *name, char *const cmd[], char *const env[], const char 
 		errorf("%s: %s", name, err);
 		return EXIT_FAILED;
 	}
-	pid_t pid = fork();
+	/* born into the vnode's cgroup, so that its limits hold for what runs here too */
+	int cg = st.cgroup[0] ? open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (st.cgroup[0] && cg < 0) {
+		errorf("%s: %s: %s", name, st.cgroup, strerror(errno));
+		return EXIT_FAILED;
+	}
+	pid_t pid = cg >= 0 ? cgroup_clone(CLONE_INTO_CGROUP, NULL, SIGCHLD, cg) : fork();
 	if (pid == 0)
 		run_inside(&in);
+	if (cg >= 0)
+		close(cg);
 	if (pid < 0) {
 		errorf("%s: fork: %s", name, strerror(errno));
 		return EXIT_FAILED;

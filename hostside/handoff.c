@@ -20,6 +20,7 @@ struct field {
 static const struct field fields[] = {
 	F("name", STR, name),       F("home", STR, home),       F("exe", STR, exe),
 	F("hook", STR, hook),       F("netns", STR, netns),     F("verb", STR, verb),
+	F("cgroup", STR, cgroup),
 	F("lock-fd", INT, lock_fd), F("pidfd", INT, pidfd),     F("console", INT, con),
 	F("console-slave", INT, con_slave), F("console-listen", INT, con_listen),
 	F("console-client", INT, con_client), F("log-fd", INT, log_fd), F("init", INT, init),

@@ -19,6 +19,7 @@ struct handoff {
 	const char *hook;       /* HOOK, or NULL */
 	const char *netns;      /* the /run/netns name, or NULL with NETWORK=host */
 	const char *verb;       /* __resume only: "reboot" or "kill" */
+	const char *cgroup;     /* the vnode's cgroup directory (cgroup.h), or NULL */
 	int lock_fd;            /* NAME.pid, flock()ed */
 	int pidfd;              /* the init's, monitor only */
 	/* The console (console.h): the pty's master and slave (the init's 0, 1 and 2; held

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,6 +33,7 @@ struct monitor {
 	int report_fd;  /* `vnode boot` waits on its other end for "up" or the reason */
 	char exe[PATH_MAX], monitor[PATH_MAX + 32];  /* this program; vnode-monitor */
 	char console[32];  /* the console pty's slave, as /proc/self/fd/N, for vm_prepare */
+	int cgfd;          /* this boot's cgroup (st.cgroup), O_PATH, or -1 without one */
 };
 
 /* Tells `vnode boot` "up\n" or why not; it reads until EOF. With done false the pipe
@@ -85,22 +87,103 @@ static int wait_started(struct monitor *m, int errfd, int readyfd, char *msg, si
 	return 0;
 }
 
-/* The user namespace owns all the others, but for the cgroup namespace: that one the
- * monitor makes first, as the host's root, and the child inherits it, so that root
- * inside may not mount cgroupfs (nor make a cgroup namespace its own: seccomp.c). */
-static pid_t clone_child(struct vnode *v, int *pidfd)
+/* Unprivileged, the init's cgroup namespace is the host root's, so that root inside may
+ * not mount cgroupfs (nor make a cgroup namespace its own: seccomp.c), and is rooted at
+ * its cgroup. A helper born into the cgroup with a namespace of its own (clone3 roots it
+ * there) clones the init as its sibling: so the init is this process's child, and born
+ * in both. Returns in the init too, with 0. */
+static pid_t clone_by_helper(unsigned long long flags, int cgfd, int *pidfd)
 {
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      CLONE_PIDFD | SIGCHLD;
-	if (vnode_netns(v))
+	int p[2], status, got = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t h = cgroup_clone(CLONE_INTO_CGROUP | CLONE_NEWCGROUP, NULL, SIGCHLD, cgfd);
+	if (h == 0) {
+		pid_t pid = cgroup_clone(flags | CLONE_PARENT, NULL, 0, 0);
+		if (pid == 0)
+			return close(p[0]), close(p[1]), 0;
+		got = pid < 0 ? -errno : pid;
+		_exit(write(p[1], &got, sizeof(got)) == sizeof(got) ? 0 : EXIT_FAILED);
+	}
+	int e = errno;
+	close(p[1]);
+	ssize_t n = h < 0 ? -1 : read(p[0], &got, sizeof(got));
+	close(p[0]);
+	while (h > 0 && waitpid(h, &status, 0) < 0 && errno == EINTR)
+		;
+	if (h < 0 || n != sizeof(got) || got <= 0) {
+		errno = h < 0 ? e : n != sizeof(got) ? ECHILD : -got;
+		return -1;
+	}
+	if ((*pidfd = (int)syscall(SYS_pidfd_open, got, 0)) < 0)  /* our child: not reaped yet */
+		return -1;
+	return got;
+}
+
+/* The user namespace owns all the others, but for the cgroup namespace (see above). With
+ * no cgroup v2 on the host, the monitor makes that one first, and the child inherits it. */
+static pid_t clone_child(struct monitor *m, int *pidfd)
+{
+	unsigned long long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	if (vnode_netns(m->v))
 		flags |= CLONE_NEWNET;
-	if (!v->privileged)
+	if (!m->v->privileged)
 		flags |= CLONE_NEWUSER;
-	if (v->privileged)
+	if (m->cgfd >= 0 && !m->v->privileged)
+		return clone_by_helper(flags, m->cgfd, pidfd);
+	if (m->cgfd >= 0)
+		return cgroup_clone(flags | CLONE_NEWCGROUP | CLONE_INTO_CGROUP | CLONE_PIDFD, pidfd,
+				   SIGCHLD, m->cgfd);
+	if (m->v->privileged)
 		flags |= CLONE_NEWCGROUP;
 	else if (unshare(CLONE_NEWCGROUP) < 0)
 		return -1;
-	return (pid_t)syscall(SYS_clone, flags, NULL, pidfd, NULL, NULL);
+	return cgroup_clone(flags | CLONE_PIDFD, pidfd, SIGCHLD, 0);
+}
+
+/* This boot's cgroup, and an fd for the clone into it; none without cgroup v2. */
+static int make_cgroup(struct monitor *m, char *msg, size_t len)
+{
+	struct cgroup_host host;
+	char why[1000];
+	int r = cgroup_find(&host);
+	m->st.cgroup[0] = 0;
+	m->h.cgroup = NULL;
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		snprintf(why, sizeof(why), "%.900s/cgroup.controllers: %s", host.mount, strerror(-r));
+	if (r < 0 || cgroup_make(&host, m->v->id.name, &m->v->limits, &m->v->ids, m->st.cgroup,
+				 sizeof(m->st.cgroup), why, sizeof(why)) < 0) {
+		snprintf(msg, len, "%s: %.1000s", m->v->id.name, why);
+		return -1;
+	}
+	m->h.cgroup = m->st.cgroup;
+	if ((m->cgfd = open(m->st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		return 0;
+	snprintf(msg, len, "%s: %.1000s: %s", m->v->id.name, m->st.cgroup, strerror(errno));
+	return -1;
+}
+
+/* The vnode's cgroup2, mounted in its cgroup namespace (so rooted at its cgroup) for the
+ * child to place on /sys/fs/cgroup: root inside may not mount it (see clone_by_helper). */
+static int mount_cgroupfs(struct monitor *m, pid_t pid, char *msg, size_t len)
+{
+	char path[64], why[300] = "";
+	snprintf(path, sizeof(path), "/proc/%d/ns/cgroup", (int)pid);
+	int own = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC), ns = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = -1, e = 0;
+	if (own < 0 || ns < 0 || setns(ns, CLONE_NEWCGROUP) < 0)
+		e = errno;
+	else if ((fd = vm_cgroupfs(why, sizeof(why))) >= 0 && setns(own, CLONE_NEWCGROUP) < 0)
+		e = errno, close(fd), fd = -1;  /* stuck in the vnode's: this boot fails */
+	if (own >= 0)
+		close(own);
+	if (ns >= 0)
+		close(ns);
+	if (fd < 0)
+		snprintf(msg, len, "%s: its cgroup namespace: %s", m->v->id.name, why[0] ? why : strerror(e));
+	return fd;
 }
 
 static void stop_child(struct monitor *m)
@@ -165,6 +248,10 @@ static int give_root(struct monitor *m, pid_t pid, int sock, char *msg, size_t l
 		snprintf(msg, len, "%s: %s", m->v->id.name, why);
 		return -1;
 	}
+	if (m->h.cgroup && (p.cgroup = mount_cgroupfs(m, pid, msg, len)) < 0) {
+		vm_prepared_close(&p);
+		return -1;
+	}
 	unsigned n = vm_prepared_fds(&p, slot, VM_PREPARED_MAX_FDS);
 	for (unsigned i = 0; i < n; i++)
 		fds[i] = *slot[i];
@@ -221,7 +308,11 @@ static int boot_once(struct monitor *m)
 		snprintf(msg, sizeof(msg), "%s: pipe: %s", v->id.name, strerror(errno));
 		return report(m, msg), errorf("%s", msg), EXIT_FAILED;
 	}
-	pid_t pid = clone_child(v, &pidfd);
+	if (make_cgroup(m, msg, sizeof(msg)) < 0) {
+		close(go[0]), close(go[1]), close(err[0]), close(err[1]), close(ready[0]), close(ready[1]);
+		return report(m, msg), errorf("%s", msg), EXIT_FAILED;
+	}
+	pid_t pid = clone_child(m, &pidfd);
 	if (pid == 0) {
 		close(go[1]), close(err[0]), close(ready[0]);
 		for (int fd = 0; fd < 3; fd++)  /* the console */
@@ -230,6 +321,9 @@ static int boot_once(struct monitor *m)
 		child_main(v, (struct child_pipes){ go[0], err[1], ready[1] });
 	}
 	close(go[0]), close(err[1]), close(ready[1]);
+	if (m->cgfd >= 0)
+		close(m->cgfd);
+	m->cgfd = -1;
 	if (pid < 0) {
 		snprintf(msg, sizeof(msg), "%s: clone: %s", v->id.name, strerror(errno));
 		close(go[1]), close(err[0]), close(ready[0]);
@@ -286,7 +380,7 @@ static void ended(struct monitor *m, int r)
 		 verbs[VERB_KILL].done);
 	if (m->h.con_client >= 0)
 		console_send(m->h.con_client, CON_BYE, line, strlen(line));  /* it may be gone */
-	vnode_end(&m->v->id, vnode_netns(m->v), m->v->hook, r ? "failed" : "down");
+	vnode_end(&m->v->id, vnode_netns(m->v), m->h.cgroup, m->v->hook, r ? "failed" : "down");
 }
 
 /* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
@@ -385,7 +479,7 @@ static int prepare(struct monitor *m, int client, char *msg, size_t len)
 
 int launch(struct vnode *v, int lockfd, int report_fd, int client)
 {
-	struct monitor m = { .v = v, .report_fd = report_fd };
+	struct monitor m = { .v = v, .report_fd = report_fd, .cgfd = -1 };
 	char msg[PATH_MAX + 200];
 	int r;
 
@@ -394,7 +488,7 @@ int launch(struct vnode *v, int lockfd, int report_fd, int client)
 	if (prepare(&m, client, msg, sizeof(msg)) < 0) {
 		errorf("%s", msg);
 		report(&m, msg);
-		vnode_end(&v->id, NULL, NULL, NULL);
+		vnode_end(&v->id, NULL, NULL, NULL, NULL);
 		return EXIT_FAILED;
 	}
 	hook_run(v->hook, v->id.name, verbs[VERB_BOOT].hook);
@@ -409,7 +503,7 @@ int launch(struct vnode *v, int lockfd, int report_fd, int client)
 int launch_resume(const struct handoff *h)
 {
 	struct vnode *v = calloc(1, sizeof(*v));  /* heap: see cmd_boot */
-	struct monitor m = { .v = v, .h = *h, .report_fd = -1 };
+	struct monitor m = { .v = v, .h = *h, .report_fd = -1, .cgfd = -1 };
 	char err[1024];
 	int r;
 

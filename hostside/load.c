@@ -2,6 +2,7 @@
  * mount/'s and netns/'s structs. Parse first, act later: nothing here
  * touches the kernel beyond reading files. */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include <unistd.h>
 #include "vnode.h"
 
-static int where(const struct vnode *v, const char *key, char *buf, size_t len)
+int vnode_where(const struct vnode *v, const char *key, char *buf, size_t len)
 {
 	const struct conf_entry *e = conf_get(&v->conf, key);
 	if (e && e->line)
@@ -44,7 +45,7 @@ static int map_array(const struct vnode *v, const char *key, parse_fn *parse, vo
 		int r = *n >= max ? vnode_err(why, sizeof(why), E2BIG, "too many entries")
 				  : parse(e->values[i], (char *)slots + size * (*n)++, why, sizeof(why));
 		if (r < 0) {
-			where(v, key, at, sizeof(at));
+			vnode_where(v, key, at, sizeof(at));
 			return vnode_err(err, errlen, -r, "%s[%u]: %s", at, i, why);
 		}
 	}
@@ -106,6 +107,26 @@ static int map_misc(struct vnode *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* MEMORY_MAX and the others (cgroup.h); whether the host can apply them is boot's to say. */
+static int map_limits(struct vnode *v, char *err, size_t errlen)
+{
+	char why[256], at[PATH_MAX + 64];
+	cpu_set_t cpus;
+	unsigned ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? (unsigned)CPU_COUNT(&cpus) : 1;
+	for (unsigned i = 0; i < LIM_N; i++) {
+		const char *val = conf_value(&v->conf, limit_keys[i].key, NULL);
+		if (val && limit_parse(i, val, ncpu, &v->limits, why, sizeof(why)) < 0) {
+			vnode_where(v, limit_keys[i].key, at, sizeof(at));
+			return vnode_err(err, errlen, EINVAL, "%s: %s", at, why);
+		}
+	}
+	enum limit bad = limits_conflict(&v->limits);
+	if (bad == LIM_N)
+		return 0;
+	vnode_where(v, limit_keys[bad].key, at, sizeof(at));
+	return vnode_err(err, errlen, EINVAL, "%s: is above MEMORY_MAX, so it would never apply", at);
+}
+
 /* The config decides what is mounted and run as root: only root may write it. */
 static int trusted(const char *path, char *err, size_t errlen)
 {
@@ -139,7 +160,9 @@ int vnode_load(struct vnode *v, const char *name, char *err, size_t errlen)
 		return vnode_err(err, errlen, ENOMEM, "%s: out of memory", name);
 	if ((r = map_mount(v, err, errlen)) < 0 || (r = map_net(v, err, errlen)) < 0)
 		return r;
-	return map_misc(v, err, errlen);
+	if ((r = map_misc(v, err, errlen)) < 0)
+		return r;
+	return map_limits(v, err, errlen);
 }
 
 int load_failed(int r, const char *err)

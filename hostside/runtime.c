@@ -77,7 +77,7 @@ static pid_t monitor_holding(const struct vnode_id *id)
 
 int runtime_read(const struct vnode_id *id, struct vnode_state *s, char *err, size_t errlen)
 {
-	char key[32], val[64];
+	char key[32], val[PATH_MAX];
 	unsigned long long ticks = 0;
 	memset(s, 0, sizeof(*s));
 	s->monitor = monitor_holding(id);
@@ -88,7 +88,7 @@ int runtime_read(const struct vnode_id *id, struct vnode_state *s, char *err, si
 		return vnode_err(err, errlen, errno, "%s: %s: %s", id->name, id->statefile,
 				 strerror(errno));
 	}
-	while (fscanf(f, "%31[^=]=%63s\n", key, val) == 2) {
+	while (fscanf(f, "%31[^=]=%4095s\n", key, val) == 2) {
 		if (!strcmp(key, "init"))
 			s->init = atoi(val);
 		else if (!strcmp(key, "init_ticks"))
@@ -101,6 +101,8 @@ int runtime_read(const struct vnode_id *id, struct vnode_state *s, char *err, si
 			s->uid = (unsigned)strtoul(val, NULL, 10);
 		else if (!strcmp(key, "phase"))
 			snprintf(s->phase, sizeof(s->phase), "%.15s", val);
+		else if (!strcmp(key, "cgroup"))
+			snprintf(s->cgroup, sizeof(s->cgroup), "%s", val);
 	}
 	fclose(f);
 	if (s->init && (!pid_alive(s->init) || start_ticks(s->init) != ticks))
@@ -118,6 +120,8 @@ int runtime_write(const struct vnode_id *id, const struct vnode_state *s)
 	fprintf(f, "init=%d\ninit_ticks=%llu\nstarted=%lld\nboots=%u\nuid=%u\nphase=%s\n",
 		(int)s->init, s->init ? start_ticks(s->init) : 0, s->started, s->boots, s->uid,
 		s->phase);
+	if (s->cgroup[0])
+		fprintf(f, "cgroup=%s\n", s->cgroup);
 	if (fclose(f) != 0 || rename(tmp, id->statefile) < 0) {
 		int e = errno;
 		unlink(tmp);

@@ -53,6 +53,7 @@ struct vnode_state {
 	unsigned boots;
 	unsigned uid;       /* what root inside is on the host; 0 privileged */
 	char phase[16];     /* booting, up, halting, ... */
+	char cgroup[PATH_MAX];  /* its cgroup directory (cgroup.h), or "" */
 };
 /* On failure s is the empty state: "not running" is the safe reading. */
 int runtime_read(const struct vnode_id *id, struct vnode_state *s, char *err, size_t errlen);
@@ -80,9 +81,10 @@ void ids_free(const char *name);  /* none held: nothing to do */
 void hook_run(const char *hook, const char *name, const char *event);
 
 /* end.c: the end of a vnode's life, whoever sees it. vnode_gone: its last process is
- * gone, so its /run/netns name goes (netns NULL: none). vnode_end: that, then the runtime
- * files, then the hook's event (NULL: none). */
-void vnode_gone(const char *name, const char *netns);
-void vnode_end(const struct vnode_id *id, const char *netns, const char *hook, const char *event);
+ * gone, so its /run/netns name and its cgroup go (NULL or "": none). vnode_end: that, then
+ * the runtime files, then the hook's event (NULL: none). */
+void vnode_gone(const char *name, const char *netns, const char *cgroup);
+void vnode_end(const struct vnode_id *id, const char *netns, const char *cgroup, const char *hook,
+	       const char *event);
 
 #endif

@@ -10,18 +10,30 @@
 #include <unistd.h>
 #include "vnode.h"
 
-/* An init whose monitor is gone: TERM (vinit powers off), KILL after STOP_TIMEOUT. */
-static int stop_orphan(struct vnode *v, pid_t init, enum verb how, char *err, size_t errlen)
+/* Everything in the vnode at once: its cgroup's processes, or without one its init
+ * (the kernel ends the rest of its pid namespace with it). */
+static int kill_all(pid_t init, const char *cgroup)
 {
+	if (*cgroup && cgroup_kill(cgroup) == 0)
+		return 0;
+	return kill(init, SIGKILL) < 0 && errno != ESRCH ? -errno : 0;
+}
+
+/* An init whose monitor is gone: TERM (vinit powers off), KILL after STOP_TIMEOUT. */
+static int stop_orphan(struct vnode *v, const struct vnode_state *st, enum verb how, char *err,
+		       size_t errlen)
+{
+	pid_t init = st->init;
 	int r = 0;
-	if (kill(init, how == VERB_KILL ? SIGKILL : SIGTERM) < 0 && errno != ESRCH)
+	if (how == VERB_KILL)
+		r = kill_all(init, st->cgroup);
+	else if (kill(init, SIGTERM) < 0 && errno != ESRCH)
 		r = -errno;
-	else if (how != VERB_KILL && wait_pid_gone(init, (int)v->stop_timeout * 1000) == -ETIMEDOUT &&
-		 kill(init, SIGKILL) < 0 && errno != ESRCH)
-		r = -errno;
+	else if (wait_pid_gone(init, (int)v->stop_timeout * 1000) == -ETIMEDOUT)
+		r = kill_all(init, st->cgroup);
 	if (!r)
 		r = wait_pid_gone(init, -1);
-	vnode_end(&v->id, vnode_netns(v), v->hook, "down");
+	vnode_end(&v->id, vnode_netns(v), st->cgroup, v->hook, "down");
 	if (r < 0)
 		return vnode_err(err, errlen, -r, "%s: stopping init %d (its monitor is gone): %s",
 				 v->id.name, (int)init, strerror(-r));
@@ -122,8 +134,8 @@ static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum 
 	if (!st->init && how == VERB_REBOOT)
 		return vnode_err(err, errlen, ESRCH, "%s: not running", v->id.name);
 	if (!st->init)
-		vnode_end(&v->id, vnode_netns(v), NULL, NULL);
-	else if ((r = stop_orphan(v, st->init, how, err, errlen)) < 0)
+		vnode_end(&v->id, vnode_netns(v), st->cgroup, NULL, NULL);
+	else if ((r = stop_orphan(v, st, how, err, errlen)) < 0)
 		return r;
 	if (how == VERB_KILL && (r = vm_remove_state(&v->vm, why, sizeof(why))) < 0)
 		return vnode_err(err, errlen, -r, "%s: %s", v->id.name, why);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "cgroup.h"
 #include "config.h"
 #include "runtime.h"
 #include "verb.h"
@@ -28,6 +29,7 @@ struct vnode {
 	long long log_max;         /* LOG_MAX, bytes */
 	struct vnode_ids ids;      /* unprivileged: root inside is ids.uid on the host */
 	unsigned long long caps_drop;  /* bounding-set capabilities to drop */
+	struct vnode_limits limits;    /* MEMORY_MAX, PIDS_MAX, ...: its cgroup's */
 };
 
 /* The /run/netns name of a vnode, or NULL with NETWORK=host. */
@@ -40,6 +42,8 @@ static inline const char *vnode_netns(const struct vnode *v)
  * a bad config, said in err with its file:line. */
 int vnode_load(struct vnode *v, const char *name, char *err, size_t errlen);
 void vnode_free(struct vnode *v);
+/* "FILE:LINE:COL: KEY" (or the environment's) into buf, for a message about KEY. */
+int vnode_where(const struct vnode *v, const char *key, char *buf, size_t len);
 /* The exit status of a failed vnode_load: a usage error, unless memory ran out. */
 int load_failed(int r, const char *err);
 

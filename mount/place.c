@@ -258,9 +258,24 @@ static int mask_proc(int rootfd, bool own_net, char *err, size_t errlen)
 	return r;
 }
 
+/* One of the table's mounts, a tmpfs sized as the config says. */
+static int fixed_mount(const struct vm_fixed_mount *m, unsigned long long tmpfs_size, char *err,
+		       size_t errlen)
+{
+	char opts[128];
+	if (tmpfs_size && !strcmp(m->type, "tmpfs"))
+		snprintf(opts, sizeof(opts), "%s,size=%llu", m->opts, tmpfs_size);
+	else
+		snprintf(opts, sizeof(opts), "%s", m->opts);
+	return vm_mount_detached(m->what, m->type, opts, m->attrs, m->attrs & MOUNT_ATTR_RDONLY, err,
+				 errlen);
+}
+
 /* Before pivot_root, inside the new root: its /dev (the host made it), then what the
- * vnode mounts for itself, from the table; /sys read-only, or it does not boot. */
-static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t errlen)
+ * vnode mounts for itself, from the table; /sys read-only, or it does not boot; then its
+ * cgroup on /sys/fs/cgroup. */
+static int place_system(struct vm_prepared *p, int rootfd, unsigned long long tmpfs_size,
+			char *err, size_t errlen)
 {
 	bool host_net = p->sys >= 0;  /* NETWORK=host: the host's /sys and network */
 	int r;
@@ -271,14 +286,15 @@ static int place_system(struct vm_prepared *p, int rootfd, char *err, size_t err
 		const struct vm_fixed_mount *m = &vm_fixed_mounts[i];
 		int fd = p->sys;
 		if (strcmp(m->where, "sys") || fd < 0)
-			fd = vm_mount_detached(m->what, m->type, m->opts, m->attrs,
-					       m->attrs & MOUNT_ATTR_RDONLY, err, errlen);
+			fd = fixed_mount(m, tmpfs_size, err, errlen);
 		else
 			p->sys = -1;  /* NETWORK=host: the host's, prepared read-only */
 		r = fd < 0 ? fd : attach_in(rootfd, &fd, m->where, err, errlen);
 		if (r < 0 && m->fatal)
 			return r;
 	}
+	if (p->cgroup >= 0 && (r = attach_in(rootfd, &p->cgroup, "sys/fs/cgroup", err, errlen)) < 0)
+		return r;
 	return mask_proc(rootfd, !host_net, err, errlen);
 }
 
@@ -301,7 +317,7 @@ int vm_place(const struct vm_config *c, struct vm_prepared *p, char *err, size_t
 	int rootfd = open("root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return vm_fail(err, errlen, errno, "the new root: %s", strerror(errno));
-	r = place_system(p, rootfd, err, errlen);
+	r = place_system(p, rootfd, c->tmpfs_size, err, errlen);
 	close(rootfd);
 	if (r < 0 || (r = vm_pivot("root", err, errlen)) < 0)
 		return r;

@@ -21,6 +21,9 @@ const struct vm_fixed_mount vm_fixed_mounts[] = {
 	/* Read-only: the host's devices and knobs are not the vnode's to change. */
 	{ "sysfs", "sys", "sysfs",
 	  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "", true },
+	/* here rather than by its init, so that its size is bounded too; an image without
+	 * a /run directory does without */
+	{ "run", "run", "tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "mode=755", false },
 };
 const unsigned vm_nfixed_mounts = sizeof(vm_fixed_mounts) / sizeof(vm_fixed_mounts[0]);
 

@@ -236,7 +236,7 @@ unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max)
 	unsigned n = 0;
 	int *all[VM_PREPARED_MAX_FDS], k = 0;
 	all[k++] = &p->root, all[k++] = &p->lower, all[k++] = &p->dev, all[k++] = &p->sys;
-	all[k++] = &p->live, all[k++] = &p->console;
+	all[k++] = &p->live, all[k++] = &p->console, all[k++] = &p->cgroup;
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		all[k++] = &p->bind[i];
 	for (unsigned i = 0; i < p->fm.n; i++)
@@ -261,10 +261,16 @@ void vm_prepared_close(struct vm_prepared *p)
 	p->fm.n = 0;
 }
 
+int vm_cgroupfs(char *err, size_t errlen)
+{
+	return vm_mount_detached("cgroup2", "cgroup2", "",
+				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, err, errlen);
+}
+
 static void prepared_init(struct vm_prepared *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->root = p->lower = p->dev = p->sys = p->live = p->console = -1;
+	p->root = p->lower = p->dev = p->sys = p->live = p->console = p->cgroup = -1;
 	for (unsigned i = 0; i < VM_MAX_BINDS; i++)
 		p->bind[i] = -1;
 }

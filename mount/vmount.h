@@ -58,6 +58,9 @@ struct vm_config {
 	/* The tty bound on the vnode's /dev/console (its monitor's pty), or NULL: then
 	 * /dev/console is a link to the init's stdout. */
 	const char *console;
+	/* The size of its /dev/shm and /run in bytes (bounded by its memory), or 0: tmpfs's
+	 * own default, half of the host's RAM. */
+	unsigned long long tmpfs_size;
 };
 
 /* Pure: parse one DISKS / BINDS entry. 0, or -EINVAL with a one-line reason. */
@@ -228,6 +231,7 @@ struct vm_prepared {
 		     * network namespace); else -1 and the child mounts its own */
 	int live;   /* DIR/live, O_PATH, opened by the child: where it assembles the root */
 	int console;  /* the console tty, a detached bind of it, or -1 */
+	int cgroup;   /* its cgroup2 (vm_cgroupfs), placed on /sys/fs/cgroup, or -1 */
 	int bind[VM_MAX_BINDS];
 	struct vm_fsmounts fm;
 	struct vm_held held;
@@ -236,7 +240,10 @@ int vm_prepare(const struct vm_config *c, const struct vm_idmap *idmap, struct v
 	       char *err, size_t errlen);
 /* The fd fields of p that are open, in a fixed order: pointers into p, n at most max. */
 unsigned vm_prepared_fds(struct vm_prepared *p, int *slot[], unsigned max);
-#define VM_PREPARED_MAX_FDS (6 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
+#define VM_PREPARED_MAX_FDS (7 + VM_MAX_BINDS + VM_MAX_FSTAB + VM_MAX_DISKS)
+/* A detached cgroup2 mount of the caller's cgroup namespace, rooted at that namespace's
+ * cgroup: the fd, or -errno with err filled. */
+int vm_cgroupfs(char *err, size_t errlen);
 /* Closes every fd of p (the held disks too). */
 void vm_prepared_close(struct vm_prepared *p);
 /* In the child, in its mount namespace, while it is still the host's root (a user

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../cgroup.h"
 #include "monitor.h"
 
 static void send_init(struct watcher *w, int sig)
@@ -23,6 +24,17 @@ static void send_init(struct watcher *w, int sig)
 	if (syscall(SYS_pidfd_send_signal, w->h.pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
 		errorf("%s: signal %d to init %d: %s", w->id.name, sig, (int)w->h.init,
 		       strerror(errno));
+}
+
+/* SIGKILL to everything in the vnode at once: its cgroup's processes, or without one the
+ * init (the kernel ends the rest of its pid namespace with it). */
+static void kill_vnode(struct watcher *w)
+{
+	int r = w->h.cgroup ? cgroup_kill(w->h.cgroup) : -ENOENT;
+	if (r < 0 && w->h.cgroup)
+		errorf("%s: %s/cgroup.kill: %s", w->id.name, w->h.cgroup, strerror(-r));
+	if (r < 0)
+		send_init(w, SIGKILL);
 }
 
 /* A request that moves the state: record it, tell the hook, signal the init. */
@@ -36,7 +48,10 @@ static void on_request(struct watcher *w, enum verb v)
 	w->deadline = v == VERB_KILL ? -1 : mono_ms() + (long long)w->h.stop_timeout * 1000;
 	runtime_set_phase(&w->id, &w->st, vi->phase);
 	hook_run(w->h.hook, w->id.name, vi->hook);
-	send_init(w, vi->init_sig);
+	if (vi->init_sig == SIGKILL)
+		kill_vnode(w);
+	else
+		send_init(w, vi->init_sig);
 }
 
 static void read_signals(struct watcher *w)
@@ -53,7 +68,7 @@ static void on_deadline(struct watcher *w)
 {
 	errorf("%s: still running %u s after the %s request: killing it", w->id.name,
 	       w->h.stop_timeout, verbs[watch_verb(w->state)].name);
-	send_init(w, SIGKILL);
+	kill_vnode(w);
 	w->deadline = -1;
 }
 
@@ -113,7 +128,8 @@ int watch_vnode(struct watcher *w)
 	handoff_release_disks(&w->h);
 	read_signals(w);  /* a request that came with the end still counts */
 	relay_drain(w);
-	vnode_gone(w->id.name, w->h.netns);  /* now: a boot again makes the name anew */
+	/* now: a boot again makes the name and the cgroup anew */
+	vnode_gone(w->id.name, w->h.netns, w->h.cgroup);
 	char line[VNODE_NAME_MAX + 100];
 	snprintf(line, sizeof(line), "%s: %s", w->id.name,
 		 w->state == WATCH_KILLING ? "killed" : watch_ending(status));
@@ -129,6 +145,6 @@ int watch_vnode(struct watcher *w)
 	if (next.what != END_DOWN)
 		resume(w, next.what == END_KILL ? VERB_KILL : VERB_REBOOT);
 	relay_bye(w, line);
-	vnode_end(&w->id, NULL, w->h.hook, next.what == END_DOWN ? "down" : "failed");
+	vnode_end(&w->id, NULL, NULL, w->h.hook, next.what == END_DOWN ? "down" : "failed");
 	return next.what == END_DOWN ? EXIT_OK : EXIT_FAILED;
 }
