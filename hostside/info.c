@@ -56,6 +56,55 @@ static const char *network_of(const struct vnode *v)
 	return names[v->net.mode];
 }
 
+/* A cgroup number, or "-" where its file is missing (its controller is not on). */
+static const char *num(long long n, char *buf, size_t len)
+{
+	if (n < 0)
+		return "-";
+	snprintf(buf, len, "%lld", n);
+	return buf;
+}
+
+/* What it uses now, from its cgroup's files. */
+static void print_usage(const char *cgroup)
+{
+	struct cgroup_usage u;
+	char a[24], b[24], c[24];
+	cgroup_usage(cgroup, &u);
+	printf("cgroup:     %s\n", cgroup);
+	printf("memory:     %s bytes, peak %s\n", num(u.memory, a, sizeof(a)),
+	       num(u.memory_peak, b, sizeof(b)));
+	printf("pids:       %s, max %s\n", num(u.pids, a, sizeof(a)),
+	       u.pids_max < 0 && u.pids >= 0 ? "max" : num(u.pids_max, b, sizeof(b)));
+	if (u.cpu_usec >= 0)
+		snprintf(c, sizeof(c), "%.3f", (double)u.cpu_usec / 1e6);
+	printf("cpu:        %s s\n", u.cpu_usec >= 0 ? c : "-");
+	printf("io:         %s bytes read, %s written\n", num(u.io_rbytes, a, sizeof(a)),
+	       num(u.io_wbytes, b, sizeof(b)));
+}
+
+/* The same as JSON: null where a file is missing. */
+static void json_usage(const char *cgroup)
+{
+	struct cgroup_usage u;
+	const long long *f[] = { &u.memory, &u.memory_peak, &u.pids, &u.pids_max, &u.io_rbytes,
+				 &u.io_wbytes };
+	static const char *const key[] = { "memory", "memory_peak", "pids", "pids_max",
+					   "io_read_bytes", "io_write_bytes" };
+	if (!*cgroup) {
+		printf("null");
+		return;
+	}
+	cgroup_usage(cgroup, &u);
+	printf("{\"cgroup\":\"%s\"", cgroup);
+	for (unsigned i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		printf(*f[i] < 0 ? ",\"%s\":null" : ",\"%s\":%lld", key[i], *f[i]);
+	if (u.cpu_usec < 0)
+		printf(",\"cpu_seconds\":null}");
+	else
+		printf(",\"cpu_seconds\":%.6f}", (double)u.cpu_usec / 1e6);
+}
+
 int cmd_status(const char *name)
 {
 	struct vnode v = { 0 };
@@ -82,6 +131,8 @@ int cmd_status(const char *name)
 		       c->bridge[0] ? c->bridge : "(no bridge)", c->mac[0], c->mac[1], c->mac[2], c->mac[3],
 		       c->mac[4], c->mac[5]);
 	}
+	if (st.init && st.cgroup[0])
+		print_usage(st.cgroup);
 	printf("log:        %s\n", v.id.logfile);
 	vnode_free(&v);
 	return EXIT_OK;
@@ -107,9 +158,11 @@ int cmd_list(bool json)
 		long long up = st.init ? (long long)time(NULL) - st.started : 0;
 		if (json)
 			printf("%s{\"name\":\"%s\",\"state\":\"%s\",\"monitor\":%d,\"init\":%d,"
-			       "\"uptime\":%lld,\"privileged\":%s,\"uid\":%u}",
+			       "\"uptime\":%lld,\"privileged\":%s,\"uid\":%u,\"usage\":",
 			       i ? "," : "", names[i], state_name(&st), (int)st.monitor, (int)st.init, up,
 			       !st.init ? "null" : st.uid ? "false" : "true", st.uid);
+		if (json)
+			json_usage(st.init ? st.cgroup : ""), printf("}");
 		else
 			printf("%-20s %-10s %8d %8d %7llds\n", names[i], state_name(&st), (int)st.monitor,
 			       (int)st.init, up);

@@ -134,12 +134,15 @@ our_loops() {
 		if [ "$_d" = "$_dev" ]; then case "$_inos" in *" $_i "*) echo "$_n" ;; esac; fi
 	done
 }
+# cgroup2_mount: where the host's cgroup v2 hierarchy is mounted, or nothing.
+cgroup2_mount() { findmnt -rn -t cgroup2 -o TARGET | head -n 1; }
 # nothing_left_of NAME...: no runtime file (pid, state, console socket), no /run/netns name,
-# no host veth NAME0 left, for each NAME.
+# no cgroup, no host veth NAME0 left, for each NAME.
 nothing_left_of() {
+	_cg=$(cgroup2_mount)
 	for _v; do
 		none_exist "/run/vnode/$_v.pid" "/run/vnode/$_v.state" "/run/vnode/$_v.console" \
-			"/run/netns/$_v" || return 1
+			"/run/netns/$_v" ${_cg:+"$_cg/vnode/$_v"} || return 1
 		if ip -o link show | grep -q " $_v"'0[@:]'; then return 1; fi
 	done
 }
