@@ -120,6 +120,7 @@ static int map_limits(struct vnode *v, char *err, size_t errlen)
 			return vnode_err(err, errlen, EINVAL, "%s: %s", at, why);
 		}
 	}
+	v->vm.tmpfs_size = limits_tmpfs_size(&v->limits);
 	enum limit bad = limits_conflict(&v->limits);
 	if (bad == LIM_N)
 		return 0;
