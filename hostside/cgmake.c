@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "cgroup.h"
@@ -58,10 +60,13 @@ static bool has_word(const char *list, const char *word)
 	return false;
 }
 
-int cgroup_find(struct cgroup_host *h)
+/* Where cgroup v2 is mounted on a host of today (unified) or of a hybrid systemd's. */
+static const char *const usual[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+
+/* The mount point of the first cgroup2 file system in mountinfo, into h->mount. */
+static int find_in_mountinfo(struct cgroup_host *h)
 {
 	char line[PATH_MAX * 2], root[PATH_MAX], point[PATH_MAX], type[64];
-	memset(h, 0, sizeof(*h));
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return -errno;
@@ -72,8 +77,19 @@ int cgroup_find(struct cgroup_host *h)
 			snprintf(h->mount, sizeof(h->mount), "%s", point);
 	}
 	fclose(f);
-	if (!h->mount[0])
-		return -ENOENT;
+	return h->mount[0] ? 0 : -ENOENT;
+}
+
+int cgroup_find(struct cgroup_host *h)
+{
+	struct statfs fs;
+	memset(h, 0, sizeof(*h));
+	for (unsigned i = 0; !h->mount[0] && i < sizeof(usual) / sizeof(usual[0]); i++)
+		if (statfs(usual[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+			snprintf(h->mount, sizeof(h->mount), "%s", usual[i]);
+	int r = h->mount[0] ? 0 : find_in_mountinfo(h);
+	if (r < 0)
+		return r;
 	snprintf(h->base, sizeof(h->base), "%s/vnode", h->mount);
 	char path[PATH_MAX + 32];
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mount);

@@ -59,6 +59,8 @@ int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnod
 		const struct vnode_ids *ids, char *path, size_t pathlen, char *err, size_t errlen);
 /* clone3 with flags (CLONE_INTO_CGROUP: into cgfd's cgroup), like fork otherwise. */
 pid_t cgroup_clone(unsigned long long flags, int *pidfd, int exit_signal, int cgfd);
+/* vfork3.c: the same as vfork, the child running fn(arg) and exiting with its value. */
+pid_t cgroup_vfork(unsigned long long flags, int cgfd, int (*fn)(void *), void *arg);
 
 /* cgroup.c, shared with vnode-monitor. path: the vnode's cgroup directory.
  * cgroup_kill: SIGKILL to every process in it at once (cgroup.kill). */

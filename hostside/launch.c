@@ -87,24 +87,46 @@ static int wait_started(struct monitor *m, int errfd, int readyfd, char *msg, si
 	return 0;
 }
 
+/* What the child needs to become the init: its ends of the pipes, and the console. */
+struct birth {
+	struct monitor *m;
+	int go[2], err[2], ready[2];
+	unsigned long long flags;  /* clone_by_helper's */
+	int told;                  /* clone_by_helper's pipe: the init's pid, or -errno */
+};
+
+static void __attribute__((noreturn)) become_init(const struct birth *b)
+{
+	close(b->go[1]), close(b->err[0]), close(b->ready[0]);
+	for (int fd = 0; fd < 3; fd++)  /* the console */
+		if (dup2(b->m->h.con_slave, fd) < 0)
+			_exit(EXIT_FAILED);
+	child_main(b->m->v, (struct child_pipes){ b->go[0], b->err[1], b->ready[1] });
+}
+
+/* The helper of clone_by_helper, in the vnode's cgroup and a cgroup namespace of its own. */
+static int helper(void *arg)
+{
+	const struct birth *b = arg;
+	pid_t pid = cgroup_clone(b->flags | CLONE_PARENT, NULL, 0, 0);
+	if (pid == 0)
+		become_init(b);  /* on a copy of the helper's stack */
+	int got = pid < 0 ? -errno : pid;
+	return write(b->told, &got, sizeof(got)) == sizeof(got) ? 0 : EXIT_FAILED;
+}
+
 /* Unprivileged, the init's cgroup namespace is the host root's, so that root inside may
  * not mount cgroupfs (nor make a cgroup namespace its own: seccomp.c), and is rooted at
  * its cgroup. A helper born into the cgroup with a namespace of its own (clone3 roots it
  * there) clones the init as its sibling: so the init is this process's child, and born
- * in both. Returns in the init too, with 0. */
-static pid_t clone_by_helper(unsigned long long flags, int cgfd, int *pidfd)
+ * in both. The helper shares this process's memory (vfork3.c) and ends at once. */
+static pid_t clone_by_helper(struct birth *b, int cgfd, int *pidfd)
 {
 	int p[2], status, got = 0;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	pid_t h = cgroup_clone(CLONE_INTO_CGROUP | CLONE_NEWCGROUP, NULL, SIGCHLD, cgfd);
-	if (h == 0) {
-		pid_t pid = cgroup_clone(flags | CLONE_PARENT, NULL, 0, 0);
-		if (pid == 0)
-			return close(p[0]), close(p[1]), 0;
-		got = pid < 0 ? -errno : pid;
-		_exit(write(p[1], &got, sizeof(got)) == sizeof(got) ? 0 : EXIT_FAILED);
-	}
+	b->told = p[1];
+	pid_t h = cgroup_vfork(CLONE_INTO_CGROUP | CLONE_NEWCGROUP, cgfd, helper, b);
 	int e = errno;
 	close(p[1]);
 	ssize_t n = h < 0 ? -1 : read(p[0], &got, sizeof(got));
@@ -121,24 +143,30 @@ static pid_t clone_by_helper(unsigned long long flags, int cgfd, int *pidfd)
 }
 
 /* The user namespace owns all the others, but for the cgroup namespace (see above). With
- * no cgroup v2 on the host, the monitor makes that one first, and the child inherits it. */
-static pid_t clone_child(struct monitor *m, int *pidfd)
+ * no cgroup v2 on the host, the monitor makes that one first, and the child inherits it.
+ * Returns in this process only: the child becomes the init. */
+static pid_t clone_child(struct birth *b, int *pidfd)
 {
-	unsigned long long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	struct monitor *m = b->m;
+	pid_t pid;
+	b->flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	if (vnode_netns(m->v))
-		flags |= CLONE_NEWNET;
+		b->flags |= CLONE_NEWNET;
 	if (!m->v->privileged)
-		flags |= CLONE_NEWUSER;
+		b->flags |= CLONE_NEWUSER;
 	if (m->cgfd >= 0 && !m->v->privileged)
-		return clone_by_helper(flags, m->cgfd, pidfd);
+		return clone_by_helper(b, m->cgfd, pidfd);
 	if (m->cgfd >= 0)
-		return cgroup_clone(flags | CLONE_NEWCGROUP | CLONE_INTO_CGROUP | CLONE_PIDFD, pidfd,
+		pid = cgroup_clone(b->flags | CLONE_NEWCGROUP | CLONE_INTO_CGROUP | CLONE_PIDFD, pidfd,
 				   SIGCHLD, m->cgfd);
-	if (m->v->privileged)
-		flags |= CLONE_NEWCGROUP;
-	else if (unshare(CLONE_NEWCGROUP) < 0)
+	else if (!m->v->privileged && unshare(CLONE_NEWCGROUP) < 0)
 		return -1;
-	return cgroup_clone(flags | CLONE_PIDFD, pidfd, SIGCHLD, 0);
+	else
+		pid = cgroup_clone(b->flags | CLONE_PIDFD | (m->v->privileged ? CLONE_NEWCGROUP : 0),
+				   pidfd, SIGCHLD, 0);
+	if (pid == 0)
+		become_init(b);
+	return pid;
 }
 
 /* This boot's cgroup, and an fd for the clone into it; none without cgroup v2. */
@@ -300,7 +328,8 @@ static int start_child(struct monitor *m, pid_t pid, int sock, char *msg, size_t
 static int boot_once(struct monitor *m)
 {
 	struct vnode *v = m->v;
-	int go[2], err[2], ready[2], pidfd = -1;
+	struct birth b = { .m = m };
+	int *go = b.go, *err = b.err, *ready = b.ready, pidfd = -1;
 	char msg[1300], why[1300];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0 ||
@@ -312,14 +341,7 @@ static int boot_once(struct monitor *m)
 		close(go[0]), close(go[1]), close(err[0]), close(err[1]), close(ready[0]), close(ready[1]);
 		return report(m, msg), errorf("%s", msg), EXIT_FAILED;
 	}
-	pid_t pid = clone_child(m, &pidfd);
-	if (pid == 0) {
-		close(go[1]), close(err[0]), close(ready[0]);
-		for (int fd = 0; fd < 3; fd++)  /* the console */
-			if (dup2(m->h.con_slave, fd) < 0)
-				_exit(EXIT_FAILED);
-		child_main(v, (struct child_pipes){ go[0], err[1], ready[1] });
-	}
+	pid_t pid = clone_child(&b, &pidfd);
 	close(go[0]), close(err[1]), close(ready[1]);
 	if (m->cgfd >= 0)
 		close(m->cgfd);
