@@ -76,6 +76,7 @@ echo base-root >"$R/etc/marker"
 export HOSTMARK=$T/hostmark
 
 boot() { "$BOOT" "$@"; }
+# NMOUNTS: /, /dev, /dev/pts, /dev/shm, /proc, /sys and /run (mount/plan.c), and the disks'.
 inside() { # inside PREFIX NMOUNTS MARKER DEVLIST -- boot args ... -- extra checks
 	p=$1 NMOUNTS=$2 MARKER=$3 DEVLIST=$4; shift 4
 	export NMOUNTS MARKER DEVLIST
@@ -84,7 +85,7 @@ inside() { # inside PREFIX NMOUNTS MARKER DEVLIST -- boot args ... -- extra chec
 
 # ---- (a) root from DISKS[0] ---------------------------------------------------
 mkdir -p "$T/va"
-inside gpt 7 gpt-root "$(devlist vda1 vdb2 vdc)" --check --dir "$T/va" --name va \
+inside gpt 8 gpt-root "$(devlist vda1 vdb2 vdc)" --check --dir "$T/va" --name va \
 	--disk "vda:1:$G" --disk "vdb:2:$G" --disk "vdc:0:$BARE" --bind "$T/share:/mnt/share:ro" \
 	-- /bin/sh /checks.sh gpt \
 	'disk_nodes:[ -b /dev/vda1 -a -b /dev/vdb2 -a -b /dev/vdc ]' \
@@ -95,7 +96,7 @@ inside gpt 7 gpt-root "$(devlist vda1 vdb2 vdc)" --check --dir "$T/va" --name va
 check gpt_boot_status [ $? = 0 ]
 check_released gpt_released_after_exit
 
-inside mbr 6 mbr-root "$(devlist vda2 vdb5)" --check --dir "$T/va" --name va \
+inside mbr 7 mbr-root "$(devlist vda2 vdb5)" --check --dir "$T/va" --name va \
 	--disk "vda:2:$M:ro" --disk "vdb:5:$M" -- /bin/sh /checks.sh mbr \
 	'root_ro:! touch /rofile' 'mount_logical_vdb5:mkdir /dev/shm/m && mount /dev/vdb5 /dev/shm/m && [ -f /dev/shm/m/data ]'
 check mbr_boot_status [ $? = 0 ]
@@ -103,7 +104,7 @@ check_released mbr_released_after_exit
 
 # ---- (b) root/ bind-mounted -------------------------------------------------------
 mkdir -p "$T/vb" && cp -a "$R" "$T/vb/root" && echo bind-root >"$T/vb/root/etc/marker"
-inside bind 6 bind-root "$(devlist)" --check --dir "$T/vb" --name vb -- /bin/sh /checks.sh bind \
+inside bind 7 bind-root "$(devlist)" --check --dir "$T/vb" --name vb -- /bin/sh /checks.sh bind \
 	'write:echo new >/written'
 check bind_boot_status [ $? = 0 ]
 check bind_writes_land_in_root [ "$(cat "$T/vb/root/written" 2>/dev/null)" = new ]
@@ -111,13 +112,13 @@ check_released bind_released_after_exit
 
 # ---- (c) overlay: root/ over a shared read-only BASE --------------------------------
 mkdir -p "$T/vc"
-inside ovl 6 base-root "$(devlist)" --check --dir "$T/vc" --name vc --base "$R" \
+inside ovl 7 base-root "$(devlist)" --check --dir "$T/vc" --name vc --base "$R" \
 	-- /bin/sh /checks.sh ovl 'write:echo new >/written' 'delete_lower:rm /etc/passwd'
 check ovl_boot_status [ $? = 0 ]
 check ovl_writes_land_in_upper [ "$(cat "$T/vc/root/written" 2>/dev/null)" = new ]
 check ovl_base_untouched [ -f "$R/etc/passwd" -a ! -e "$R/written" ]
 mkdir -p "$T/vc2"
-inside ovl2 6 base-root "$(devlist)" --dir "$T/vc2" --name vc2 --base "$R" \
+inside ovl2 7 base-root "$(devlist)" --dir "$T/vc2" --name vc2 --base "$R" \
 	-- /bin/sh /checks.sh ovl2 'upper_private:[ ! -e /written ]'
 check ovl_base_shared_by_two_vnodes [ $? = 0 ]
 check_released ovl_released_after_exit
@@ -128,7 +129,7 @@ check ovl_remove_state_keeps_base [ -f "$R/etc/passwd" ]
 # ---- (d) NAME.img on mnt/, mnt/root over BASE ---------------------------------------
 mkdir -p "$T/vd" "$T/imgtree/root" "$T/imgtree/work"
 truncate -s 8M "$T/vd/vd.img" && mkfs.ext4 -q -F -d "$T/imgtree" "$T/vd/vd.img"
-inside img 6 base-root "$(devlist)" --check --dir "$T/vd" --name vd --base "$R" \
+inside img 7 base-root "$(devlist)" --check --dir "$T/vd" --name vd --base "$R" \
 	-- /bin/sh /checks.sh img 'write:echo new >/written'
 check img_boot_status [ $? = 0 ]
 check_released img_released_after_exit

@@ -653,7 +653,8 @@ static void test_unknown_key_far_from_all_lists_the_keys(void **state)
 	(void)state;
 	parse_fails("FOO=1", PATH ":1:1: unknown key FOO (known keys: DISKS BRIDGES BASE BINDS "
 			     "HOSTNAME INIT NETWORK ADDRS GATEWAY CAPS_DROP CAPS_KEEP STOP_TIMEOUT HOOK "
-			     "PRIVILEGED LOG_MAX)");
+			     "PRIVILEGED LOG_MAX MEMORY_MAX MEMORY_HIGH PIDS_MAX CPU_MAX CPU_WEIGHT "
+			     "IO_WEIGHT)");
 }
 
 static void test_suggest_needs_a_close_match(void **state)
