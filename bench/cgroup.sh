@@ -41,7 +41,7 @@ cleanup() {
 	rm -rf "$W"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 limits=yes
 for c in memory pids cpu; do grep -qw "$c" "$CG/cgroup.controllers" || limits=no; done

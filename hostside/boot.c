@@ -2,6 +2,7 @@
  * process of its own, and returns once that says "up" or why not; boot -f attaches
  * to its console instead (console.c), until the vnode ends. */
 #include <errno.h>
+#include <linux/sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,12 @@ static int start_monitor(struct vnode *v, int lock, bool foreground)
 		return EXIT_FAILED;
 	}
 	fflush(NULL);
-	pid_t pid = fork();
+	/* Out of the cgroup of whoever ran `vnode boot`: the end of that login session or
+	 * service does not take the vnode with it. Without cgroup v2, where it is. */
+	int cg = cgroup_monitors();
+	pid_t pid = cg >= 0 ? cgroup_clone(CLONE_INTO_CGROUP, NULL, SIGCHLD, cg) : fork();
+	if (cg >= 0)
+		close(cg);
 	if (pid < 0) {
 		errorf("%s: fork: %s", v->id.name, strerror(errno));
 		return EXIT_FAILED;

@@ -156,6 +156,18 @@ static int delegate(const char *path, unsigned uid, unsigned gid, char *err, siz
 	return 0;
 }
 
+int cgroup_monitors(void)
+{
+	struct cgroup_host h;
+	char path[PATH_MAX + 32];
+	if (cgroup_find(&h) < 0 || (mkdir(h.base, 0755) < 0 && errno != EEXIST))
+		return -1;
+	snprintf(path, sizeof(path), "%s/" CGROUP_MONITORS, h.base);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
 int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnode_limits *l,
 		const struct vnode_ids *ids, char *path, size_t pathlen, char *err, size_t errlen)
 {

@@ -39,6 +39,8 @@ int limit_parse(enum limit i, const char *val, unsigned ncpu, struct vnode_limit
 enum limit limits_conflict(const struct vnode_limits *l);
 /* What limit i's cgroup file gets: 0 with buf filled, or -1 when i is unset. */
 int limit_format(const struct vnode_limits *l, enum limit i, char *buf, size_t len);
+/* Whether the config set any limit. */
+bool limits_set(const struct vnode_limits *l);
 /* PIDS_MAX when the config sets none: 16384 (what systemd-machined gives a container),
  * at most an eighth of pid_max. */
 unsigned long long pids_default(unsigned long long pid_max);
@@ -57,6 +59,10 @@ int cgroup_find(struct cgroup_host *h);
 bool cgroup_has(const struct cgroup_host *h, const char *controller);
 int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnode_limits *l,
 		const struct vnode_ids *ids, char *path, size_t pathlen, char *err, size_t errlen);
+/* The monitors' cgroup, MOUNT/vnode/_monitors (no vnode's name: '_' is not in one), O_PATH:
+ * `vnode boot` starts each monitor there, out of the cgroup of whoever ran it. -1: none. */
+#define CGROUP_MONITORS "_monitors"
+int cgroup_monitors(void);
 /* clone3 with flags (CLONE_INTO_CGROUP: into cgfd's cgroup), like fork otherwise. */
 pid_t cgroup_clone(unsigned long long flags, int *pidfd, int exit_signal, int cgfd);
 /* vfork3.c: the same as vfork, the child running fn(arg) and exiting with its value. */

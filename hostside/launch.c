@@ -183,8 +183,12 @@ static int make_cgroup(struct monitor *m, char *msg, size_t len)
 		snprintf(why, sizeof(why), "%.900s/cgroup.controllers: %s", host.mount, strerror(-r));
 	if (r < 0 || cgroup_make(&host, m->v->id.name, &m->v->limits, &m->v->ids, m->st.cgroup,
 				 sizeof(m->st.cgroup), why, sizeof(why)) < 0) {
+		m->st.cgroup[0] = 0;
 		snprintf(msg, len, "%s: %.1000s", m->v->id.name, why);
-		return -1;
+		if (limits_set(&m->v->limits))
+			return -1;
+		errorf("%s; it boots without a cgroup (it has no limits)", msg);  /* a read-only one */
+		return 0;
 	}
 	m->h.cgroup = m->st.cgroup;
 	if ((m->cgfd = open(m->st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)

@@ -144,3 +144,11 @@ unsigned long long limits_tmpfs_size(const struct vnode_limits *l)
 		m = h;
 	return m / 2;
 }
+
+bool limits_set(const struct vnode_limits *l)
+{
+	for (unsigned i = 0; i < LIM_N; i++)
+		if (l->v[i] != LIMIT_UNSET)
+			return true;
+	return false;
+}

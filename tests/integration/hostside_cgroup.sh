@@ -6,7 +6,7 @@
 # limits are attacked from inside: a fork bomb under PIDS_MAX, a memory hog under MEMORY_MAX,
 # a busy loop under CPU_MAX, and `vnode status` is compared with the cgroup's files. Where it
 # lacks one (this host: they are on cgroup v1), setting its limit is a config error.
-# Vnodes: cg-a, cg-b, cg-c, cg-m, cg-p, cg-s, cg-v.
+# Vnodes: cg-a, cg-b, cg-c, cg-m, cg-p, cg-r, cg-s, cg-v.
 . "$(dirname "$0")/lib.sh"
 vnode_setup
 CG=$(cgroup2_mount)
@@ -25,6 +25,7 @@ new_vnode cg-a
 "$V" boot cg-a >/dev/null
 check cgroup_is_named_in_the_state grep -qx "cgroup=$CG/vnode/cg-a" /run/vnode/cg-a.state
 check init_is_born_in_the_vnode_cgroup grep -qx "0::/vnode/cg-a" "/proc/$(init_of cg-a)/cgroup"
+check the_monitor_is_out_of_the_cgroup_of_who_booted_it grep -qx "0::/vnode/_monitors" "/proc/$(monitor_of cg-a)/cgroup"
 check inside_the_cgroup_namespace_is_rooted_there inside cg-a 'grep -qx "0::/" /proc/self/cgroup'
 check inside_sys_fs_cgroup_is_its_cgroup2 inside cg-a 'grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts'
 check exec_is_born_in_the_vnode_cgroup inside cg-a 'grep -qx "0::/" /proc/self/cgroup'
@@ -50,6 +51,21 @@ check a_dead_vnode_leaves_its_cgroup_for_the_next_command [ -d "$CG/vnode/cg-s" 
 check the_next_boot_reclaims_the_stale_cgroup grep -qx "$(init_of cg-s)" "$CG/vnode/cg-s/cgroup.procs"
 "$V" halt cg-s >/dev/null
 check and_its_halt_leaves_none nothing_left_of cg-s
+
+# A cgroup v2 mount that is read-only here (as in a container): no limits, no cgroup, a line
+# in the log; with a limit, a boot that fails and says where.
+new_vnode cg-r
+ro_boot() { unshare -m --propagation private sh -c 'mount -o remount,bind,ro "$1" && shift && exec "$@"' - "$CG" "$@"; }
+ro_boot "$V" boot cg-r >/dev/null
+check read_only_cgroupfs_boots_without_a_cgroup status_and_grep "$(init_of cg-r | grep -c .)" 1 "it boots without a cgroup" /var/log/vnode/cg-r.log
+check and_records_none sh -c '! grep -q "^cgroup=" /run/vnode/cg-r.state'
+"$V" halt cg-r >/dev/null
+check and_halts nothing_left_of cg-r
+if has pids; then
+	new_vnode cg-r 'PIDS_MAX=10'
+	expect read_only_cgroupfs_and_a_limit_fails 1 "cg-r: mkdir $CG/vnode/cg-r: Read-only file system" ro_boot "$V" boot cg-r
+	check and_leaves_nothing_behind nothing_left_of cg-r
+fi
 
 # Bad values: one line naming FILE:LINE and the key, exit 2, nothing made.
 new_vnode cg-v 'MEMORY_MAX=lots'
@@ -150,5 +166,5 @@ check status_shows_memory_as_the_cgroup between $((lo * 9 / 10)) $((hi * 11 / 10
 check status_shows_the_memory_peak_as_the_cgroup [ "$mpeak" = "$peak" ]
 check list_json_has_the_usage sh -c "'$V' list --json | grep -q '\"name\":\"cg-b\",.*\"usage\":{\"cgroup\":\"$CG/vnode/cg-b\",\"memory\":[0-9]*,\"memory_peak\":[0-9]*,\"pids\":1,\"pids_max\":100'"
 "$V" halt cg-b >/dev/null
-check nothing_is_left nothing_left_of cg-a cg-b cg-c cg-m cg-p cg-s cg-v
+check nothing_is_left nothing_left_of cg-a cg-b cg-c cg-m cg-p cg-r cg-s cg-v
 finish
