@@ -194,6 +194,27 @@ int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnod
 	return 0;
 }
 
+int cgroup_join_init(pid_t init, const char *vnode_cg, char *err, size_t errlen)
+{
+	struct cgroup_host h;
+	char file[64], line[PATH_MAX], path[PATH_MAX * 2];
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)init);
+	int r = read_file(file, line, sizeof(line));
+	if (r < 0)
+		return vnode_err(err, errlen, -r, "%s: %s", file, strerror(-r));
+	char *p = strstr(line, "0::");
+	size_t n = strlen(vnode_cg);
+	if (p && (p == line || p[-1] == '\n') && cgroup_find(&h) == 0) {
+		p[3 + strcspn(p + 3, "\n")] = 0;
+		snprintf(path, sizeof(path), "%s%s", h.mount, p + 3);
+	}
+	/* where it is, if that is the vnode's cgroup or below (and not "/.." of another) */
+	if (!p || strncmp(path, vnode_cg, n) || (path[n] && path[n] != '/') || strstr(path, "/.."))
+		snprintf(path, sizeof(path), "%s", vnode_cg);
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 ? fd : vnode_err(err, errlen, errno, "%s: %s", path, strerror(errno));
+}
+
 pid_t cgroup_clone(unsigned long long flags, int *pidfd, int exit_signal, int cgfd)
 {
 	struct clone_args a = { .flags = flags, .pidfd = (uintptr_t)pidfd,

@@ -63,6 +63,10 @@ int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnod
  * `vnode boot` starts each monitor there, out of the cgroup of whoever ran it. -1: none. */
 #define CGROUP_MONITORS "_monitors"
 int cgroup_monitors(void);
+/* Where `vnode exec` starts a command, O_PATH: the cgroup the init is in now (a systemd
+ * inside moves it below, and then its own may have no process), if that is vnode_cg or
+ * below it, else vnode_cg. -errno with err filled. */
+int cgroup_join_init(pid_t init, const char *vnode_cg, char *err, size_t errlen);
 /* clone3 with flags (CLONE_INTO_CGROUP: into cgfd's cgroup), like fork otherwise. */
 pid_t cgroup_clone(unsigned long long flags, int *pidfd, int exit_signal, int cgfd);
 /* vfork3.c: the same as vfork, the child running fn(arg) and exiting with its value. */

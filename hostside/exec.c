@@ -161,9 +161,9 @@ int cmd_exec(const char *name, char *const cmd[], char *const env[], const char 
 		return EXIT_FAILED;
 	}
 	/* born into the vnode's cgroup, so that its limits hold for what runs here too */
-	int cg = st.cgroup[0] ? open(st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	int cg = st.cgroup[0] ? cgroup_join_init(st.init, st.cgroup, err, sizeof(err)) : -1;
 	if (st.cgroup[0] && cg < 0) {
-		errorf("%s: %s: %s", name, st.cgroup, strerror(errno));
+		errorf("%s: %s", name, err);
 		return EXIT_FAILED;
 	}
 	pid_t pid = cg >= 0 ? cgroup_clone(CLONE_INTO_CGROUP, NULL, SIGCHLD, cg) : fork();

@@ -31,6 +31,12 @@ check inside_sys_fs_cgroup_is_its_cgroup2 inside cg-a 'grep -q " /sys/fs/cgroup 
 check exec_is_born_in_the_vnode_cgroup inside cg-a 'grep -qx "0::/" /proc/self/cgroup'
 sub='mkdir /sys/fs/cgroup/payload && echo $$ >/sys/fs/cgroup/payload/cgroup.procs && grep -qx "0::/payload" /proc/self/cgroup'
 check root_inside_makes_and_enters_a_sub_cgroup inside cg-a "$sub"
+# as a systemd inside does: the init (and this shell) into a cgroup below, then a controller
+# on for the children, which leaves no process in the vnode's own cgroup
+mv='mkdir /sys/fs/cgroup/init.scope && echo 1 >/sys/fs/cgroup/init.scope/cgroup.procs && echo $$ >/sys/fs/cgroup/init.scope/cgroup.procs'
+on=$(has pids && echo 'echo +pids >/sys/fs/cgroup/cgroup.subtree_control')
+check root_inside_moves_its_init_below inside cg-a "$mv${on:+ && $on}"
+check exec_then_joins_the_init_where_it_is inside cg-a 'grep -qx "0::/init.scope" /proc/self/cgroup'
 check root_inside_cannot_change_its_own_limits inside cg-a '! (echo 1 >/sys/fs/cgroup/cgroup.max.descendants) 2>/dev/null'
 check root_inside_cannot_mount_cgroupfs inside cg-a 'mkdir -p /tmp/cg && ! mount -t cgroup2 none /tmp/cg 2>/dev/null'
 "$V" halt cg-a >/dev/null
