@@ -22,20 +22,6 @@
 static const char *const wanted[] = { "cpu", "io", "memory", "pids" };
 #define NWANTED (sizeof(wanted) / sizeof(wanted[0]))
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = 0;
-	return 0;
-}
-
 static int write_file(const char *dir, const char *file, const char *val, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 64];
@@ -91,9 +77,7 @@ int cgroup_find(struct cgroup_host *h)
 	if (r < 0)
 		return r;
 	snprintf(h->base, sizeof(h->base), "%s/vnode", h->mount);
-	char path[PATH_MAX + 32];
-	snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mount);
-	return read_file(path, h->controllers, sizeof(h->controllers));
+	return cgroup_read(h->mount, "cgroup.controllers", h->controllers, sizeof(h->controllers));
 }
 
 bool cgroup_has(const struct cgroup_host *h, const char *controller)
@@ -104,15 +88,15 @@ bool cgroup_has(const struct cgroup_host *h, const char *controller)
 /* The wanted controllers the host has, on for dir's children. */
 static int enable_below(const struct cgroup_host *h, const char *dir, char *err, size_t errlen)
 {
-	char path[PATH_MAX + 32], on[256], add[64];
-	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
-	int r = read_file(path, on, sizeof(on));
+	char on[256], add[64];
+	int r = cgroup_read(dir, "cgroup.subtree_control", on, sizeof(on));
 	for (unsigned i = 0; !r && i < NWANTED; i++)
 		if (cgroup_has(h, wanted[i]) && !has_word(on, wanted[i])) {
 			snprintf(add, sizeof(add), "+%s", wanted[i]);
 			r = write_file(dir, "cgroup.subtree_control", add, err, errlen);
 		}
-	return r < 0 && !err[0] ? vnode_err(err, errlen, -r, "%s: %s", path, strerror(-r)) : r;
+	return r < 0 && !err[0] ? vnode_err(err, errlen, -r, "%s/cgroup.subtree_control: %s", dir,
+					    strerror(-r)) : r;
 }
 
 /* A directory left by a vnode whose monitor was SIGKILLed goes first; one with processes
@@ -176,7 +160,7 @@ int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnod
 	int r;
 	err[0] = 0;
 	if (!eff.v[LIM_PIDS_MAX] && cgroup_has(h, "pids") &&
-	    read_file("/proc/sys/kernel/pid_max", pid_max, sizeof(pid_max)) == 0)
+	    cgroup_read("/proc/sys/kernel", "pid_max", pid_max, sizeof(pid_max)) == 0)
 		eff.v[LIM_PIDS_MAX] = pids_default(strtoull(pid_max, NULL, 10));
 	snprintf(path, pathlen, "%s/%s", h->base, name);
 	if ((mkdir(h->base, 0755) < 0 && errno != EEXIST))
@@ -197,11 +181,11 @@ int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnod
 int cgroup_join_init(pid_t init, const char *vnode_cg, char *err, size_t errlen)
 {
 	struct cgroup_host h;
-	char file[64], line[PATH_MAX], path[PATH_MAX * 2];
-	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)init);
-	int r = read_file(file, line, sizeof(line));
+	char proc[32], line[PATH_MAX], path[PATH_MAX * 2];
+	snprintf(proc, sizeof(proc), "/proc/%d", (int)init);
+	int r = cgroup_read(proc, "cgroup", line, sizeof(line));
 	if (r < 0)
-		return vnode_err(err, errlen, -r, "%s: %s", file, strerror(-r));
+		return vnode_err(err, errlen, -r, "%s/cgroup: %s", proc, strerror(-r));
 	char *p = strstr(line, "0::");
 	size_t n = strlen(vnode_cg);
 	if (p && (p == line || p[-1] == '\n') && cgroup_find(&h) == 0) {

@@ -61,20 +61,29 @@ int cgroup_remove(const char *path, char *err, size_t errlen)
 	return r;
 }
 
+int cgroup_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, len - 1);
+	int e = errno;
+	close(fd);
+	if (n < 0)
+		return -e;
+	buf[n] = 0;
+	return 0;
+}
+
 /* KEY's number in a "key value" file (cpu.stat), or summed over every line that has it
  * (io.stat: "8:0 rbytes=N wbytes=N ..."); -1 without the file. */
 static long long stat_of(const char *path, const char *file, const char *key)
 {
-	char name[PATH_MAX + 32], buf[8192];
-	snprintf(name, sizeof(name), "%s/%s", path, file);
-	int fd = open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[8192];
+	if (cgroup_read(path, file, buf, sizeof(buf)) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
 	long long sum = 0;
 	size_t klen = strlen(key);
 	for (char *p = buf; (p = strstr(p, key)); p += klen)
@@ -86,16 +95,9 @@ static long long stat_of(const char *path, const char *file, const char *key)
 /* A one-number file: memory.current, pids.max ("max": -1 too). */
 static long long value_of(const char *path, const char *file)
 {
-	char name[PATH_MAX + 32], buf[64];
-	snprintf(name, sizeof(name), "%s/%s", path, file);
-	int fd = open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[64];
+	if (cgroup_read(path, file, buf, sizeof(buf)) < 0 || buf[0] < '0' || buf[0] > '9')
 		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
-		return -1;
-	buf[n] = 0;
 	return atoll(buf);
 }
 

@@ -79,6 +79,9 @@ int cgroup_kill(const char *path);
  * 0 or -errno with err filled. */
 int cgroup_remove(const char *path, char *err, size_t errlen);
 
+/* DIR/FILE's text into buf (at most len - 1 bytes, NUL-terminated): 0 or -errno. */
+int cgroup_read(const char *dir, const char *file, char *buf, size_t len);
+
 /* What a vnode uses, read from its cgroup's own files; -1 where a file is missing (its
  * controller is not enabled). */
 struct cgroup_usage {

@@ -74,15 +74,16 @@ if has pids; then
 fi
 
 # Bad values: one line naming FILE:LINE and the key, exit 2, nothing made.
-new_vnode cg-v 'MEMORY_MAX=lots'
-expect bad_memory_max 2 "cg-v/config:3:1: MEMORY_MAX: must be a size" "$V" boot cg-v
-new_vnode cg-v 'PIDS_MAX=-1'
-expect bad_pids_max 2 "cg-v/config:3:1: PIDS_MAX: must be a whole number" "$V" boot cg-v
-new_vnode cg-v "CPU_MAX=$(( $(nproc) * 100 + 100 ))%"
-expect bad_cpu_max_above_the_cpus 2 "CPU_MAX: .* is more than this host's $(nproc) CPU" "$V" boot cg-v
-new_vnode cg-v 'MEMORY_MAX=64M
-MEMORY_HIGH=128M'
-expect bad_memory_high_above_max 2 "cg-v/config:4:1: MEMORY_HIGH: is above MEMORY_MAX" "$V" boot cg-v
+# bad NAME CONFIG-LINES PATTERN: a vnode with those lines fails to boot, saying PATTERN.
+bad() {
+	new_vnode cg-v "$2"
+	expect "$1" 2 "$3" "$V" boot cg-v
+}
+bad bad_memory_max 'MEMORY_MAX=lots' "cg-v/config:3:1: MEMORY_MAX: must be a size"
+bad bad_pids_max 'PIDS_MAX=-1' "cg-v/config:3:1: PIDS_MAX: must be a whole number"
+bad bad_cpu_max_above_the_cpus "CPU_MAX=$(( $(nproc) * 100 + 100 ))%" "CPU_MAX: .* is more than this host's $(nproc) CPU"
+bad bad_memory_high_above_max 'MEMORY_MAX=64M
+MEMORY_HIGH=128M' "cg-v/config:4:1: MEMORY_HIGH: is above MEMORY_MAX"
 check bad_values_leave_nothing nothing_left_of cg-v
 
 if ! has memory; then
