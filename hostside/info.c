@@ -86,7 +86,7 @@ static void print_usage(const char *cgroup)
 /* The same as JSON: null where a file is missing. */
 static void json_usage(const char *cgroup)
 {
-	struct cgroup_usage u;
+	struct cgroup_usage u = { 0 };
 	const long long *f[] = { &u.memory, &u.memory_peak, &u.pids, &u.pids_max, &u.io_rbytes,
 				 &u.io_wbytes };
 	static const char *const key[] = { "memory", "memory_peak", "pids", "pids_max",
