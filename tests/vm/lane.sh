@@ -27,6 +27,10 @@ sh "$R" --systemd "$TOP/tests/vm/systemd-cgroup.sh" >"$T/sdcg.out" 2>&1
 r=$?
 sed -n 's/^/# --systemd cgroups: /p' "$T/sdcg.out" | grep -v '\] reboot: '
 check vm_systemd_leaves_the_vnodes_cgroups_alone [ "$r" = 0 ]
+sh "$R" --systemd "$TOP/tests/vm/systemd-inside.sh" >"$T/sdin.out" 2>&1
+r=$?
+sed -n 's/^/# systemd inside a vnode: /p' "$T/sdin.out" | grep -v '\] reboot: '
+check vm_a_vnode_runs_systemd_in_its_delegated_cgroup [ "$r" = 0 ]
 host=$(sh "$TOP/tests/vm/bootfig.sh")
 vm=$(sh "$R" "$TOP/tests/vm/bootfig.sh" | grep -E '^[0-9.]+ [0-9.]+ [0-9.]+$' | tail -1)
 echo "# vnode boot -f, busybox root, median ms: host $host; TCG VM $vm; ratio $(echo "$host $vm" |
