@@ -1,6 +1,8 @@
 /* The watcher's decisions as pure functions: which request moves it where, and what
  * an init's end means. watch.c carries them out. */
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include "monitor.h"
 
@@ -57,15 +59,33 @@ struct watch_next watch_ended(enum watch_state s, int wstatus, long long up_for_
 	return (struct watch_next){ END_REBOOT, backoff(up_for_ms, last_delay_ms) };
 }
 
-const char *watch_ending(int wstatus)
+void watch_ending(int wstatus, char *buf, size_t len)
 {
 	static const struct { int sig; const char *what; } by_signal[] = {
 		{ SIGINT, "powered off" }, { SIGHUP, "rebooted" }, { SIGKILL, "killed" },
 	};
-	if (WIFEXITED(wstatus))
-		return "init exited";
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
+		snprintf(buf, len, "init exited");
+		return;
+	}
+	if (WIFEXITED(wstatus)) {
+		snprintf(buf, len, "init exited with status %d", WEXITSTATUS(wstatus));
+		return;
+	}
 	for (unsigned i = 0; i < sizeof(by_signal) / sizeof(by_signal[0]); i++)
-		if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == by_signal[i].sig)
-			return by_signal[i].what;
-	return "init died";
+		if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == by_signal[i].sig) {
+			snprintf(buf, len, "%s", by_signal[i].what);
+			return;
+		}
+	snprintf(buf, len, "init died (killed by signal %d, %s)", WTERMSIG(wstatus),
+		 strsignal(WTERMSIG(wstatus)));
+}
+
+bool watch_failed(enum watch_state s, int wstatus)
+{
+	if (s != WATCH_UP)
+		return false;  /* it ended as asked */
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus) != 0;
+	return !WIFSIGNALED(wstatus) || (WTERMSIG(wstatus) != SIGINT && WTERMSIG(wstatus) != SIGHUP);
 }

@@ -5,6 +5,7 @@
 #define MONITOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "../handoff.h"
 #include "../runtime.h"
 #include "../verb.h"
@@ -25,8 +26,12 @@ enum watch_end { END_DOWN, END_REBOOT, END_KILL };
 struct watch_next { enum watch_end what; int delay_ms; };
 struct watch_next watch_ended(enum watch_state s, int wstatus, long long up_for_ms,
 			      int last_delay_ms);
-/* How the init ended, from its wait status, for the log. */
-const char *watch_ending(int wstatus);
+/* How the init ended, from its wait status, for the log: "powered off", "init died (killed
+ * by signal 11, Segmentation fault)", ... */
+void watch_ending(int wstatus, char *buf, size_t len);
+/* Whether that end is a failure: not asked for, and neither a poweroff, a reboot nor an
+ * exit with status 0 (the monitor then exits 1, and the hook says "failed"). */
+bool watch_failed(enum watch_state s, int wstatus);
 
 #define BACKOFF_MIN_MS 250
 #define BACKOFF_MAX_MS 30000

@@ -130,9 +130,10 @@ int watch_vnode(struct watcher *w)
 	relay_drain(w);
 	/* now: a boot again makes the name and the cgroup anew */
 	vnode_gone(w->id.name, w->h.netns, w->h.cgroup);
-	char line[VNODE_NAME_MAX + 100];
-	snprintf(line, sizeof(line), "%s: %s", w->id.name,
-		 w->state == WATCH_KILLING ? "killed" : watch_ending(status));
+	char line[VNODE_NAME_MAX + 100], how[80] = "killed";
+	if (w->state != WATCH_KILLING)
+		watch_ending(status, how, sizeof(how));
+	snprintf(line, sizeof(line), "%s: %s", w->id.name, how);
 	notef("%s", line);
 	struct watch_next next = watch_ended(w->state, status, mono_ms() - w->h.up_ms, w->h.delay_ms);
 	if (next.what == END_REBOOT && next.delay_ms) {
@@ -145,6 +146,7 @@ int watch_vnode(struct watcher *w)
 	if (next.what != END_DOWN)
 		resume(w, next.what == END_KILL ? VERB_KILL : VERB_REBOOT);
 	relay_bye(w, line);
-	vnode_end(&w->id, NULL, NULL, w->h.hook, next.what == END_DOWN ? "down" : "failed");
-	return next.what == END_DOWN ? EXIT_OK : EXIT_FAILED;
+	bool failed = next.what != END_DOWN || watch_failed(w->state, status);
+	vnode_end(&w->id, NULL, NULL, w->h.hook, failed ? "failed" : "down");
+	return failed ? EXIT_FAILED : EXIT_OK;
 }

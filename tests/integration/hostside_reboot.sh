@@ -4,7 +4,7 @@
 # watches a rebooted vnode is the small static vnode-monitor and leaks no fd into the vnode;
 # a reboot into a broken config ends the vnode cleanly and says so; an init that ignores
 # the reboot request is KILLed after STOP_TIMEOUT and comes back; kill with a broken config
-# and halt with a missing one still stop the vnode. Vnodes: rb-a, rb-e.
+# and halt with a missing one still stop the vnode. An init that fails fails boot -f. Vnodes: rb-a, rb-e, rb-f.
 . "$(dirname "$0")/lib.sh"
 vnode_setup
 vnode_hooks
@@ -80,4 +80,15 @@ r=$?
 check reboot_of_stubborn_init_comes_back sh -c '[ "$1" = 0 ] && "$2" status rb-e | grep -q "boot 2"' - "$r" "$V"
 check reboot_of_stubborn_init_logged grep -q "still running 1 s after the reboot request" /var/log/vnode/rb-e.log
 "$V" kill rb-e >/dev/null
+
+# An init that ends by itself with status 3: a failure, not a poweroff. boot -f (and so a
+# service) ends with 1, the log says how, and nothing is left.
+new_vnode rb-f 'INIT=/sbin/fails'
+mkdir -p "$VNODE_HOME/rb-f/root/sbin"
+printf '#!/bin/sh\nexit 3\n' >"$VNODE_HOME/rb-f/root/sbin/fails"
+chmod +x "$VNODE_HOME/rb-f/root/sbin/fails"
+"$V" boot -f rb-f </dev/null >/dev/null 2>&1
+r=$?
+check an_init_that_fails_ends_boot_f_with_1 status_and_grep "$r" 1 "rb-f: init exited with status 3" /var/log/vnode/rb-f.log
+check and_leaves_nothing nothing_left_of rb-f
 finish

@@ -116,14 +116,35 @@ static void a_crash_loop_backs_off_doubling_to_a_ceiling(void **state)
 			 500);
 }
 
+static const char *ending(int wstatus)
+{
+	static char buf[80];
+	watch_ending(wstatus, buf, sizeof(buf));
+	return buf;
+}
+
 static void endings_for_the_log(void **state)
 {
 	(void)state;
-	assert_string_equal(watch_ending(KILLED_BY(SIGINT)), "powered off");
-	assert_string_equal(watch_ending(KILLED_BY(SIGHUP)), "rebooted");
-	assert_string_equal(watch_ending(KILLED_BY(SIGKILL)), "killed");
-	assert_string_equal(watch_ending(EXITED(3)), "init exited");
-	assert_string_equal(watch_ending(KILLED_BY(SIGSEGV)), "init died");
+	assert_string_equal(ending(KILLED_BY(SIGINT)), "powered off");
+	assert_string_equal(ending(KILLED_BY(SIGHUP)), "rebooted");
+	assert_string_equal(ending(KILLED_BY(SIGKILL)), "killed");
+	assert_string_equal(ending(EXITED(0)), "init exited");
+	assert_string_equal(ending(EXITED(3)), "init exited with status 3");
+	assert_string_equal(ending(KILLED_BY(SIGSEGV)), "init died (killed by signal 11, Segmentation fault)");
+}
+
+static void an_unasked_end_other_than_poweroff_reboot_or_exit_0_fails(void **state)
+{
+	(void)state;
+	assert_false(watch_failed(WATCH_UP, KILLED_BY(SIGINT)));
+	assert_false(watch_failed(WATCH_UP, KILLED_BY(SIGHUP)));
+	assert_false(watch_failed(WATCH_UP, EXITED(0)));
+	assert_true(watch_failed(WATCH_UP, EXITED(3)));
+	assert_true(watch_failed(WATCH_UP, KILLED_BY(SIGSEGV)));
+	assert_true(watch_failed(WATCH_UP, KILLED_BY(SIGKILL)));
+	assert_false(watch_failed(WATCH_HALTING, KILLED_BY(SIGKILL)));  /* after the stop timeout */
+	assert_false(watch_failed(WATCH_KILLING, KILLED_BY(SIGKILL)));
 }
 
 int main(void)
@@ -136,6 +157,7 @@ int main(void)
 		cmocka_unit_test(end_by_itself),
 		cmocka_unit_test(a_crash_loop_backs_off_doubling_to_a_ceiling),
 		cmocka_unit_test(endings_for_the_log),
+		cmocka_unit_test(an_unasked_end_other_than_poweroff_reboot_or_exit_0_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
