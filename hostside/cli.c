@@ -14,7 +14,7 @@ const char cli_usage[] =
 "  halt NAME...           clean poweroff; SIGKILL after STOP_TIMEOUT (default 30 s)\n"
 "  kill NAME...           stop now and remove the vnode's writable state\n"
 "  reboot NAME            reboot; return once it is up again\n"
-"  status NAME            state, pids, uptime, interfaces, root\n"
+"  status [--json] NAME   state, pids, uptime, interfaces, root, what it uses\n"
 "  list [--json]          every vnode under VNODE_HOME\n"
 "  exec [-e K=V] [-w DIR] NAME [CMD...]  run CMD (default /bin/sh) inside the vnode\n"
 "  console [--force] NAME attach to its console (Ctrl-] three times detaches); --force\n"
@@ -42,7 +42,7 @@ static const struct spec {
 	{ "halt",     CMD_STOP,   VERB_HALT,   NAMES,         0,        true },
 	{ "kill",     CMD_STOP,   VERB_KILL,   NAMES,         0,        true },
 	{ "reboot",   CMD_STOP,   VERB_REBOOT, ONE_NAME,      0,        true },
-	{ "status",   CMD_STATUS, VERB_BOOT,   ONE_NAME,      0,        false },
+	{ "status",   CMD_STATUS, VERB_BOOT,   ONE_NAME,      OPT_JSON, false },
 	{ "list",     CMD_LIST,   VERB_BOOT,   NO_NAME,       OPT_JSON, false },
 	{ "exec",     CMD_EXEC,   VERB_BOOT,   NAME_AND_REST, OPT_EXEC, true },
 	{ "wait",     CMD_WAIT,   VERB_BOOT,   ONE_NAME,      0,        false },

@@ -21,7 +21,7 @@ struct cli {
 	char **rest;          /* exec: CMD...; __resume: its --key=value arguments */
 	int nrest;
 	bool foreground;      /* boot -f */
-	bool json;            /* list --json */
+	bool json;            /* list --json, status --json */
 	bool raw, follow;     /* log --raw, log -f */
 	bool force;           /* console --force */
 	unsigned jobs;        /* *-all -j N; 0: one per CPU */

@@ -83,29 +83,7 @@ static void print_usage(const char *cgroup)
 	       num(u.io_wbytes, b, sizeof(b)));
 }
 
-/* The same as JSON: null where a file is missing. */
-static void json_usage(const char *cgroup)
-{
-	struct cgroup_usage u = { 0 };
-	const long long *f[] = { &u.memory, &u.memory_peak, &u.pids, &u.pids_max, &u.io_rbytes,
-				 &u.io_wbytes };
-	static const char *const key[] = { "memory", "memory_peak", "pids", "pids_max",
-					   "io_read_bytes", "io_write_bytes" };
-	if (!*cgroup) {
-		printf("null");
-		return;
-	}
-	cgroup_usage(cgroup, &u);
-	printf("{\"cgroup\":\"%s\"", cgroup);
-	for (unsigned i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		printf(*f[i] < 0 ? ",\"%s\":null" : ",\"%s\":%lld", key[i], *f[i]);
-	if (u.cpu_usec < 0)
-		printf(",\"cpu_seconds\":null}");
-	else
-		printf(",\"cpu_seconds\":%.6f}", (double)u.cpu_usec / 1e6);
-}
-
-int cmd_status(const char *name)
+int cmd_status(const char *name, bool json)
 {
 	struct vnode v = { 0 };
 	struct vnode_state st;
@@ -114,6 +92,13 @@ int cmd_status(const char *name)
 	if ((r = vnode_load(&v, name, err, sizeof(err))) < 0)
 		return load_failed(r, err);
 	read_state(&v.id, &st);
+	if (json) {
+		json_status_begin();
+		json_vnode(name, state_name(&st), &st, &v, root_of(&v), network_of(&v));
+		json_status_end();
+		vnode_free(&v);
+		return EXIT_OK;
+	}
 	printf("name:       %s\nstate:      %s\n", name, state_name(&st));
 	if (st.init && st.uid)
 		printf("mode:       unprivileged: root is uid %u on the host, %u ids\n", st.uid, VNODE_IDS);
@@ -146,28 +131,25 @@ int cmd_list(bool json)
 	if (n < 0)
 		return exit_with(EXIT_FAILED, err);
 	if (json)
-		printf("[");
+		json_list_begin();
 	else
 		printf("%-20s %-10s %8s %8s %8s\n", "NAME", "STATE", "MONITOR", "INIT", "UPTIME");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0, shown = 0; i < n; i++) {
 		struct vnode_id id = { 0 };
 		struct vnode_state st;
 		if (vnode_id_set(&id, names[i], err, sizeof(err)) < 0)
 			continue;
 		read_state(&id, &st);
 		long long up = st.init ? (long long)time(NULL) - st.started : 0;
+		if (json && shown++)
+			printf(",");
 		if (json)
-			printf("%s{\"name\":\"%s\",\"state\":\"%s\",\"monitor\":%d,\"init\":%d,"
-			       "\"uptime\":%lld,\"privileged\":%s,\"uid\":%u,\"usage\":",
-			       i ? "," : "", names[i], state_name(&st), (int)st.monitor, (int)st.init, up,
-			       !st.init ? "null" : st.uid ? "false" : "true", st.uid);
-		if (json)
-			json_usage(st.init ? st.cgroup : ""), printf("}");
+			json_vnode(names[i], state_name(&st), &st, NULL, NULL, NULL);
 		else
 			printf("%-20s %-10s %8d %8d %7llds\n", names[i], state_name(&st), (int)st.monitor,
 			       (int)st.init, up);
 	}
 	if (json)
-		printf("]\n");
+		json_list_end();
 	return EXIT_OK;
 }

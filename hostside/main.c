@@ -28,7 +28,7 @@ static int stop_one(const struct cli *c, const char *name) { return cmd_stop(nam
 static int run_help(const struct cli *c) { (void)c; return fputs(cli_usage, stdout) < 0 ? EXIT_FAILED : EXIT_OK; }
 static int run_boot(const struct cli *c) { return each(c, boot_one); }
 static int run_stop(const struct cli *c) { return each(c, stop_one); }
-static int run_status(const struct cli *c) { return cmd_status(c->names[0]); }
+static int run_status(const struct cli *c) { return cmd_status(c->names[0], c->json); }
 static int run_list(const struct cli *c) { return cmd_list(c->json); }
 static int run_exec(const struct cli *c)
 {

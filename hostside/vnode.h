@@ -81,11 +81,20 @@ int fdpass_recv(int sock, char *tag, void *data, size_t len, int *fds, unsigned 
 int cmd_boot(const char *name, bool foreground);
 int cmd_console(const char *name, bool force);
 int cmd_stop(const char *name, enum verb how);   /* halt, kill, reboot */
-int cmd_status(const char *name);
+int cmd_status(const char *name, bool json);
 int cmd_list(bool json);
 int cmd_wait(const char *name);
 int cmd_log(const char *name, bool raw, bool follow);
 int cmd_exec(const char *name, char *const cmd[], char *const env[], const char *workdir);
+
+/* json.c: status --json is json_status_begin, json_vnode (v: the config, loaded), then
+ * json_status_end; list --json the same with a json_vnode (v NULL) per vnode. */
+void json_vnode(const char *name, const char *state, const struct vnode_state *st,
+		const struct vnode *v, const char *root, const char *network);
+void json_list_begin(void);
+void json_list_end(void);
+void json_status_begin(void);
+void json_status_end(void);
 
 /* sealed.c: re-execs this program from a sealed memfd copy, unless it runs from one;
  * returns only on failure (or 0 when already sealed). */

@@ -3,7 +3,7 @@
 # Idempotent: does nothing (and needs no network) when everything is there.
 set -eu
 PKGS="make gcc musl-tools libcap-dev libcmocka-dev libmnl-dev libblkid-dev busybox-static
-      e2fsprogs fdisk iproute2 util-linux file strace tmux"
+      e2fsprogs fdisk iproute2 util-linux file strace tmux jq"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

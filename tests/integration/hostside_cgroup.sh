@@ -171,7 +171,8 @@ echo "# status: pids $pids, memory $mem bytes, peak $mpeak; memory.current $m0 t
 check status_shows_pids_as_the_cgroup [ "$pids" = "$(cat "$CG/vnode/cg-b/pids.current"), max 100" ]
 check status_shows_memory_as_the_cgroup between $((lo * 9 / 10)) $((hi * 11 / 10)) "$mem"
 check status_shows_the_memory_peak_as_the_cgroup [ "$mpeak" = "$peak" ]
-check list_json_has_the_usage sh -c "'$V' list --json | grep -q '\"name\":\"cg-b\",.*\"usage\":{\"cgroup\":\"$CG/vnode/cg-b\",\"memory\":[0-9]*,\"memory_peak\":[0-9]*,\"pids\":1,\"pids_max\":100'"
+usage_says() { "$V" list --json | jq -e "[.vnodes[] | select(.name == \"cg-b\")][0].usage | $1" >/dev/null; }
+check list_json_has_the_usage usage_says ".cgroup == \"$CG/vnode/cg-b\" and .pids == 1 and .pids_max == 100 and (.memory | type) == \"number\" and .cpu_seconds > 0"
 "$V" halt cg-b >/dev/null
 check nothing_is_left nothing_left_of cg-a cg-b cg-c cg-m cg-p cg-r cg-s cg-v
 finish

@@ -23,7 +23,10 @@ holds_no() { ! ls -l "/proc/$2/fd" | grep -q -- "$1"; }
 check monitor_holds_no_fd_of_the_booting_shell holds_no "$T/inherited" "$(monitor_of lc-a)"
 check status_shows_up sh -c '"$1" status lc-a | grep -q "state: *up"' - "$V"
 check list_shows_up sh -c '"$1" list | grep -q "^lc-a  *up"' - "$V"
-check list_json sh -c '"$1" list --json | grep -q "\"name\":\"lc-a\",\"state\":\"up\""' - "$V"
+# json_says FILTER CMD...: CMD's output is JSON, and jq's FILTER is true of it.
+json_says() { _f=$1; shift; "$@" | jq -e "$_f" >/dev/null; }
+check list_json json_says '.version == 1 and ([.vnodes[] | select(.name == "lc-a")][0].state == "up")' "$V" list --json
+check status_json json_says '.version == 1 and .vnode.name == "lc-a" and .vnode.state == "up" and .vnode.init > 0 and .vnode.network == "none" and (.vnode.interfaces | length) == 0' "$V" status --json lc-a
 check exec_sees_hostname [ "$("$V" exec lc-a hostname)" = alpha ]
 # PID 1 inside is vinit. (Its comm is "init": the kernel names a process after the path it
 # was exec'd by, and the vnode's INIT is /sbin/init, a link to vinit; its exe is vinit.)
