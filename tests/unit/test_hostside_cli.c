@@ -77,6 +77,9 @@ static void info_commands_need_no_root(void **state)
 	assert_false(c.json);
 	assert_int_equal(PARSE("vnode", "list", "--json"), 0);
 	assert_true(c.json);
+	assert_int_equal(PARSE("vnode", "status", "--json", "a"), 0);
+	assert_true(c.json);
+	assert_string_equal(c.names[0], "a");
 	assert_int_equal(PARSE("vnode", "wait", "a"), 0);
 	assert_int_equal(c.cmd, CMD_WAIT);
 	assert_int_equal(PARSE("vnode", "log", "a"), 0);
