@@ -57,7 +57,7 @@ $(B)/vinit: $(VINIT_OBJ)
 # them uses libblkid, libmnl or libcap.
 MONITOR_SRC := $(wildcard hostside/monitor/*.c) hostside/runtime.c hostside/hook.c \
 	hostside/error.c hostside/paths.c hostside/handoff.c hostside/verb.c hostside/end.c \
-	hostside/idmap.c hostside/conpty.c hostside/cgroup.c \
+	hostside/idmap.c hostside/conpty.c hostside/cgroup.c hostside/notify.c \
 	netns/nsname.c netns/err.c netns/teardown.c
 MONITOR_OBJ := $(MONITOR_SRC:%.c=$(B)/musl/%.o)
 
@@ -145,14 +145,18 @@ demo: deps all
 bench: deps all
 	@sh bench/run.sh
 
-# ---- install: the programs, the compatibility names, the man pages ---------
+# ---- install: the programs, the compatibility names, the man pages, the units
 PREFIX ?= /usr/local
+UNITDIR ?= /lib/systemd/system
 install: all
 	install -D -m 755 $(B)/vinit $(DESTDIR)/sbin/vinit
 	install -D -m 755 $(B)/vnode $(DESTDIR)$(PREFIX)/sbin/vnode
 	install -D -m 755 $(B)/vnode-monitor $(DESTDIR)$(PREFIX)/libexec/vnode/vnode-monitor
 	for n in pretend-boot bootvnodes vnodesetup; do ln -sf vnode $(DESTDIR)$(PREFIX)/sbin/$$n; done
 	for m in man/*.[0-9]; do install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/}; done
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/vnode|$(PREFIX)/sbin/vnode|' systemd/vnode@.service >$(DESTDIR)$(UNITDIR)/vnode@.service
+	install -m 644 systemd/vnode.target $(DESTDIR)$(UNITDIR)/vnode.target
 
 # A Debian minbase vnode root (debootstrap, needs the mirror; minutes, so not in `make test`).
 image-debian: deps all

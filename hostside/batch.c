@@ -10,7 +10,7 @@
 
 static int run_one(enum verb verb, const char *name)
 {
-	return verb == VERB_BOOT ? cmd_boot(name, false) : cmd_stop(name, verb);
+	return verb == VERB_BOOT ? cmd_boot(name, false, false) : cmd_stop(name, verb);
 }
 
 /* Forks the command for one name; 0, or -1 (said) when the fork failed. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -73,7 +74,10 @@ static int start_monitor(struct vnode *v, int lock, bool foreground)
 	fflush(NULL);
 	/* Out of the cgroup of whoever ran `vnode boot`: the end of that login session or
 	 * service does not take the vnode with it. Without cgroup v2, where it is. */
-	int cg = cgroup_monitors();
+	bool delegated;
+	int cg = cgroup_monitors(&delegated), r;
+	if (cg >= 0 && delegated && (r = cgroup_move_self(cg)) < 0)
+		errorf("%s: into %s: %s", v->id.name, CGROUP_MONITORS, strerror(-r));
 	pid_t pid = cg >= 0 ? cgroup_clone(CLONE_INTO_CGROUP, NULL, SIGCHLD, cg) : fork();
 	if (cg >= 0)
 		close(cg);
@@ -174,7 +178,49 @@ static int check_boot(struct vnode *v, char *err, size_t errlen)
 	return 0;
 }
 
-static int boot_vnode(struct vnode *v, const char *name, bool foreground)
+/* One of as many boot slots as there are CPUs, held until this boot is up (or has failed):
+ * a service manager starting every vnode at once gets them booted as boot-all does. */
+static int take_slot(const char *name)
+{
+	char path[64];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cpus > 0 ? (int)cpus : 1, fd = -1;
+	if (mkdir(VNODE_RUN_DIR "/slots", 0755) < 0 && errno != EEXIST)
+		return -errno;
+	for (int i = 0; i <= n; i++) {  /* each at once, then the last waited for */
+		snprintf(path, sizeof(path), VNODE_RUN_DIR "/slots/%d", i < n ? i : (int)(getpid() % n));
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+			return -errno;
+		if (flock(fd, i < n ? LOCK_EX | LOCK_NB : LOCK_EX) == 0)
+			return fd;
+		close(fd);
+	}
+	errorf("%s: %s: %s", name, path, strerror(errno));
+	return -errno;
+}
+
+/* `vnode run`: the boot in this process, which becomes the vnode's monitor (the main
+ * process of vnode@.service, told of "up" by notify.c). In a delegated cgroup it moves to
+ * its _monitors first, so that the vnode's cgroup beside it may have controllers. */
+static int run_here(struct vnode *v, int lock)
+{
+	bool delegated;
+	int cg = cgroup_monitors(&delegated), r = 0;
+	if (cg >= 0 && delegated)
+		r = cgroup_move_self(cg);
+	if (cg >= 0)
+		close(cg);
+	if (r < 0) {
+		errorf("%s: into %s: %s", v->id.name, CGROUP_MONITORS, strerror(-r));
+		return EXIT_FAILED;
+	}
+	int slot = take_slot(v->id.name);
+	if (slot < 0)
+		return EXIT_FAILED;
+	return launch(v, lock, -1, -1);
+}
+
+static int boot_vnode(struct vnode *v, const char *name, bool foreground, bool here)
 {
 	struct vnode_state st = { 0 };
 	char err[1024];
@@ -194,12 +240,13 @@ static int boot_vnode(struct vnode *v, const char *name, bool foreground)
 	}
 	if ((r = check_boot(v, err, sizeof(err)))) {
 		close(lock);
+		notify("STATUS=%s", err);
 		return exit_with(r, err);
 	}
-	return start_monitor(v, lock, foreground);
+	return here ? run_here(v, lock) : start_monitor(v, lock, foreground);
 }
 
-int cmd_boot(const char *name, bool foreground)
+int cmd_boot(const char *name, bool foreground, bool here)
 {
 	/* Heap, not stack: the monitor lives as long as the vnode, and calloc leaves the
 	 * untouched pages of this large struct out of its resident memory. */
@@ -208,7 +255,7 @@ int cmd_boot(const char *name, bool foreground)
 		errorf("%s: out of memory", name);
 		return EXIT_FAILED;
 	}
-	int r = boot_vnode(v, name, foreground);
+	int r = boot_vnode(v, name, foreground, here);
 	vnode_free(v);
 	free(v);
 	return r;

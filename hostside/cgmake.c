@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include "cgroup.h"
 #include "vnode.h"
@@ -66,6 +67,39 @@ static int find_in_mountinfo(struct cgroup_host *h)
 	return h->mount[0] ? 0 : -ENOENT;
 }
 
+/* Whether dir was delegated by systemd (to a unit with Delegate=yes, as vnode@.service). */
+static bool is_delegated(const char *dir)
+{
+	static const char *const names[] = { "trusted.delegate", "user.delegate" };
+	char val[8];
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (getxattr(dir, names[i], val, sizeof(val)) > 0 && val[0] == '1')
+			return true;
+	return false;
+}
+
+/* The vnodes of a process in a delegated cgroup (a service's) go below that cgroup, else
+ * in MOUNT/vnode. A monitor in DELEGATED/_monitors is in that service's too. */
+static void find_base(struct cgroup_host *h)
+{
+	char line[PATH_MAX], dir[PATH_MAX * 2];
+	snprintf(h->base, sizeof(h->base), "%s/vnode", h->mount);
+	if (cgroup_read("/proc/self", "cgroup", line, sizeof(line)) < 0)
+		return;
+	char *p = strstr(line, "0::");
+	if (!p || (p != line && p[-1] != '\n'))
+		return;
+	p[3 + strcspn(p + 3, "\n")] = 0;
+	snprintf(dir, sizeof(dir), "%s%s", h->mount, p + 3);
+	char *last = strrchr(dir, '/');
+	if (last && !strcmp(last + 1, CGROUP_MONITORS))
+		*last = 0;
+	if (strcmp(p + 3, "/") && is_delegated(dir)) {
+		snprintf(h->base, sizeof(h->base), "%.*s", (int)sizeof(h->base) - 1, dir);
+		h->delegated = true;
+	}
+}
+
 int cgroup_find(struct cgroup_host *h)
 {
 	struct statfs fs;
@@ -76,8 +110,10 @@ int cgroup_find(struct cgroup_host *h)
 	int r = h->mount[0] ? 0 : find_in_mountinfo(h);
 	if (r < 0)
 		return r;
-	snprintf(h->base, sizeof(h->base), "%s/vnode", h->mount);
-	return cgroup_read(h->mount, "cgroup.controllers", h->controllers, sizeof(h->controllers));
+	find_base(h);
+	/* what the vnodes may have: all the host has, or what systemd gave the service */
+	return cgroup_read(h->delegated ? h->base : h->mount, "cgroup.controllers", h->controllers,
+			   sizeof(h->controllers));
 }
 
 bool cgroup_has(const struct cgroup_host *h, const char *controller)
@@ -140,16 +176,27 @@ static int delegate(const char *path, unsigned uid, unsigned gid, char *err, siz
 	return 0;
 }
 
-int cgroup_monitors(void)
+int cgroup_monitors(bool *delegated)
 {
 	struct cgroup_host h;
 	char path[PATH_MAX + 32];
+	*delegated = false;
 	if (cgroup_find(&h) < 0 || (mkdir(h.base, 0755) < 0 && errno != EEXIST))
 		return -1;
 	snprintf(path, sizeof(path), "%s/" CGROUP_MONITORS, h.base);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return -1;
+	*delegated = h.delegated;
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int cgroup_move_self(int dirfd)
+{
+	int fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	int r = fd >= 0 && write(fd, "0", 1) == 1 ? 0 : -errno;
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnode_limits *l,
@@ -165,7 +212,8 @@ int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnod
 	snprintf(path, pathlen, "%s/%s", h->base, name);
 	if ((mkdir(h->base, 0755) < 0 && errno != EEXIST))
 		return vnode_err(err, errlen, errno, "mkdir %s: %s", h->base, strerror(errno));
-	if ((r = enable_below(h, h->mount, err, errlen)) < 0 ||
+	/* what is above a delegated cgroup is systemd's: it enabled what the unit may use */
+	if ((!h->delegated && (r = enable_below(h, h->mount, err, errlen)) < 0) ||
 	    (r = enable_below(h, h->base, err, errlen)) < 0 || (r = make_dir(path, err, errlen)) < 0)
 		return r;
 	if ((r = write_limits(h, path, &eff, err, errlen)) < 0 ||

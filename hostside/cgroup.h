@@ -52,17 +52,22 @@ unsigned long long limits_tmpfs_size(const struct vnode_limits *l);
  * controller, and the vnode's directory, made: 0 with path filled, or -errno with err. */
 struct cgroup_host {
 	char mount[PATH_MAX];        /* the cgroup2 mount */
-	char base[PATH_MAX + 8];     /* where the vnodes' cgroups go: MOUNT/vnode */
+	char base[PATH_MAX + 8];     /* where the vnodes' cgroups go: MOUNT/vnode, or ... */
+	bool delegated;              /* ... the delegated cgroup of the service we run in */
 	char controllers[256];       /* the host's: MOUNT/cgroup.controllers */
 };
 int cgroup_find(struct cgroup_host *h);
 bool cgroup_has(const struct cgroup_host *h, const char *controller);
 int cgroup_make(const struct cgroup_host *h, const char *name, const struct vnode_limits *l,
 		const struct vnode_ids *ids, char *path, size_t pathlen, char *err, size_t errlen);
-/* The monitors' cgroup, MOUNT/vnode/_monitors (no vnode's name: '_' is not in one), O_PATH:
- * `vnode boot` starts each monitor there, out of the cgroup of whoever ran it. -1: none. */
+/* The monitors' cgroup, BASE/_monitors (no vnode's name: '_' is not in one), O_PATH:
+ * `vnode boot` starts each monitor there, out of the cgroup of whoever ran it. -1: none.
+ * *delegated: BASE is a service's delegated cgroup, where no process may stay (the
+ * controllers of its vnodes could not be enabled): the caller moves there first. */
 #define CGROUP_MONITORS "_monitors"
-int cgroup_monitors(void);
+int cgroup_monitors(bool *delegated);
+/* This process into dirfd's cgroup (the one migration vnode makes: of itself). 0 or -errno. */
+int cgroup_move_self(int dirfd);
 /* Where `vnode exec` starts a command, O_PATH: the cgroup the init is in now (a systemd
  * inside moves it below, and then its own may have no process), if that is vnode_cg or
  * below it, else vnode_cg. -errno with err filled. */

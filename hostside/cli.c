@@ -11,6 +11,8 @@ const char cli_usage[] =
 "usage: vnode [--home DIR] COMMAND [ARGS]\n"
 "  boot NAME...           boot; return once its init reports up\n"
 "  boot -f NAME           boot and stay attached to its console until it ends\n"
+"  run NAME               boot in this process, which is then its monitor, until it ends\n"
+"                         (for a service manager: vnode@.service; tells systemd when up)\n"
 "  halt NAME...           clean poweroff; SIGKILL after STOP_TIMEOUT (default 30 s)\n"
 "  kill NAME...           stop now and remove the vnode's writable state\n"
 "  reboot NAME            reboot; return once it is up again\n"
@@ -39,6 +41,7 @@ static const struct spec {
 	bool root;
 } specs[] = {
 	{ "boot",     CMD_BOOT,   VERB_BOOT,   NAMES,         OPT_FG,   true },
+	{ "run",      CMD_RUN,    VERB_BOOT,   ONE_NAME,      0,        true },
 	{ "halt",     CMD_STOP,   VERB_HALT,   NAMES,         0,        true },
 	{ "kill",     CMD_STOP,   VERB_KILL,   NAMES,         0,        true },
 	{ "reboot",   CMD_STOP,   VERB_REBOOT, ONE_NAME,      0,        true },

@@ -41,6 +41,10 @@ struct monitor {
  * and a failure of that exec can still be told. */
 static void tell(struct monitor *m, const char *msg, bool done)
 {
+	if (!strcmp(msg, "up\n"))  /* and to a service manager, for `vnode run` */
+		notify("READY=1\nSTATUS=up\nMAINPID=%d", (int)getpid());
+	else
+		notify("STATUS=%.*s", (int)strcspn(msg, "\n"), msg);
 	if (m->report_fd < 0)
 		return;
 	if (write(m->report_fd, msg, strlen(msg)) < 0)

@@ -22,12 +22,13 @@ static int each(const struct cli *c, int (*fn)(const struct cli *, const char *)
 	return r;
 }
 
-static int boot_one(const struct cli *c, const char *name) { return cmd_boot(name, c->foreground); }
+static int boot_one(const struct cli *c, const char *name) { return cmd_boot(name, c->foreground, false); }
 static int stop_one(const struct cli *c, const char *name) { return cmd_stop(name, c->verb); }
 
 static int run_help(const struct cli *c) { (void)c; return fputs(cli_usage, stdout) < 0 ? EXIT_FAILED : EXIT_OK; }
 static int run_boot(const struct cli *c) { return each(c, boot_one); }
 static int run_stop(const struct cli *c) { return each(c, stop_one); }
+static int run_run(const struct cli *c) { return cmd_boot(c->names[0], false, true); }
 static int run_status(const struct cli *c) { return cmd_status(c->names[0], c->json); }
 static int run_list(const struct cli *c) { return cmd_list(c->json); }
 static int run_exec(const struct cli *c)
@@ -66,7 +67,7 @@ static int (*const run[NCOMMANDS])(const struct cli *) = {
 	[CMD_HELP] = run_help,     [CMD_BOOT] = run_boot, [CMD_STOP] = run_stop,
 	[CMD_STATUS] = run_status, [CMD_LIST] = run_list, [CMD_EXEC] = run_exec,
 	[CMD_WAIT] = run_wait,     [CMD_LOG] = run_log,   [CMD_ALL] = run_all,
-	[CMD_CONSOLE] = run_console, [CMD_RESUME] = run_resume,
+	[CMD_CONSOLE] = run_console, [CMD_RESUME] = run_resume, [CMD_RUN] = run_run,
 };
 
 int main(int argc, char **argv)

@@ -77,6 +77,9 @@ int ids_pool(const char *file, struct id_pool *p, char *err, size_t errlen);
 int ids_take(const char *name, struct vnode_ids *ids, char *err, size_t errlen);
 void ids_free(const char *name);  /* none held: nothing to do */
 
+/* notify.c: KEY=VALUE lines to the service manager (sd_notify(3)'s protocol), if any. */
+void notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* hook.c: HOOK NAME EVENT, waited for; hook NULL: none. */
 void hook_run(const char *hook, const char *name, const char *event);
 

@@ -169,7 +169,7 @@ int cmd_stop(const char *name, enum verb how)
 	if (r < 0)
 		return exit_with(EXIT_FAILED, err);
 	if (how == VERB_REBOOT && !st.monitor)
-		return cmd_boot(name, false);  /* the orphan is stopped: boot it as new */
+		return cmd_boot(name, false, false);  /* the orphan is stopped: boot it as new */
 	notef("%s: %s", name, done(&st, how));
 	return EXIT_OK;
 }

@@ -78,7 +78,8 @@ int fdpass_recv(int sock, char *tag, void *data, size_t len, int *fds, unsigned 
 
 /* The commands: each is an edge, printing its own errors and returning an exit status.
  * boot.c, stop.c, info.c, exec.c, batch.c */
-int cmd_boot(const char *name, bool foreground);
+/* here: `vnode run`, the boot in this process, which becomes the monitor */
+int cmd_boot(const char *name, bool foreground, bool here);
 int cmd_console(const char *name, bool force);
 int cmd_stop(const char *name, enum verb how);   /* halt, kill, reboot */
 int cmd_status(const char *name, bool json);

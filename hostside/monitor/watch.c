@@ -48,6 +48,7 @@ static void on_request(struct watcher *w, enum verb v)
 	w->deadline = v == VERB_KILL ? -1 : mono_ms() + (long long)w->h.stop_timeout * 1000;
 	runtime_set_phase(&w->id, &w->st, vi->phase);
 	hook_run(w->h.hook, w->id.name, vi->hook);
+	notify("%sSTATUS=%s", v == VERB_REBOOT ? "" : "STOPPING=1\n", vi->phase);
 	if (vi->init_sig == SIGKILL)
 		kill_vnode(w);
 	else
@@ -146,6 +147,7 @@ int watch_vnode(struct watcher *w)
 	if (next.what != END_DOWN)
 		resume(w, next.what == END_KILL ? VERB_KILL : VERB_REBOOT);
 	relay_bye(w, line);
+	notify("STATUS=%s", line);
 	bool failed = next.what != END_DOWN || watch_failed(w->state, status);
 	vnode_end(&w->id, NULL, NULL, w->h.hook, failed ? "failed" : "down");
 	return failed ? EXIT_FAILED : EXIT_OK;

@@ -27,6 +27,10 @@ sh "$R" --systemd "$TOP/tests/vm/systemd-cgroup.sh" >"$T/sdcg.out" 2>&1
 r=$?
 sed -n 's/^/# --systemd cgroups: /p' "$T/sdcg.out" | grep -v '\] reboot: '
 check vm_systemd_leaves_the_vnodes_cgroups_alone [ "$r" = 0 ]
+sh "$R" --systemd "$TOP/tests/vm/systemd-units.sh" >"$T/sdun.out" 2>&1
+r=$?
+sed -n 's/^/# vnode@.service: /p' "$T/sdun.out" | grep -v '\] reboot: '
+check vm_vnode_units_start_stop_and_fail_as_systemd_sees_them [ "$r" = 0 ]
 sh "$R" --systemd "$TOP/tests/vm/systemd-inside.sh" >"$T/sdin.out" 2>&1
 r=$?
 sed -n 's/^/# systemd inside a vnode: /p' "$T/sdin.out" | grep -v '\] reboot: '
