@@ -6,6 +6,7 @@
 #   make soak       long runs: 1000 boot/halt cycles of an image vnode (not in make test)
 #   make bench      benchmarks, side by side with the peers
 #   make check      unit tests under ASan/UBSan, plus cppcheck
+#   make deb        the Debian package (debian/), checked by lintian
 
 B       := build
 CC      ?= cc
@@ -26,7 +27,7 @@ VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode $(B)/vnode-monitor)
 
 all: $(B)/vinit $(VNODE) helpers
 
-.PHONY: all deps demo test test-vm unit integration soak bench check clean install helpers image-debian test-debian
+.PHONY: all deps demo test test-vm unit integration soak bench check clean install deb helpers image-debian test-debian
 
 # ---- dependencies (Debian) ------------------------------------------------
 deps:
@@ -83,7 +84,7 @@ $(B)/host/%.o: %.c
 LIBS := $(B)/libhostside-monitor.a $(B)/libhostside.a $(B)/libmount.a $(B)/libnetns.a $(B)/libinit.a
 
 $(B)/vnode: hostside/main.c $(LIBS)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) -o $@
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -Iinclude -Ihostside -Imount -Inetns $< $(LIBS) $(HOSTLIBS) $(LDFLAGS) -o $@
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -148,15 +149,21 @@ bench: deps all
 # ---- install: the programs, the compatibility names, the man pages, the units
 PREFIX ?= /usr/local
 UNITDIR ?= /lib/systemd/system
-install: all
+install: $(B)/vinit $(VNODE)
 	install -D -m 755 $(B)/vinit $(DESTDIR)/sbin/vinit
 	install -D -m 755 $(B)/vnode $(DESTDIR)$(PREFIX)/sbin/vnode
 	install -D -m 755 $(B)/vnode-monitor $(DESTDIR)$(PREFIX)/libexec/vnode/vnode-monitor
-	for n in pretend-boot bootvnodes vnodesetup; do ln -sf vnode $(DESTDIR)$(PREFIX)/sbin/$$n; done
+	for n in pretend-boot bootvnodes vnodesetup; do ln -sf vnode $(DESTDIR)$(PREFIX)/sbin/$$n; \
+		install -d $(DESTDIR)$(PREFIX)/share/man/man8; \
+		echo '.so man8/vnode.8' >$(DESTDIR)$(PREFIX)/share/man/man8/$$n.8; done
 	for m in man/*.[0-9]; do install -D -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/}; done
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|/usr/sbin/vnode|$(PREFIX)/sbin/vnode|' systemd/vnode@.service >$(DESTDIR)$(UNITDIR)/vnode@.service
 	install -m 644 systemd/vnode.target $(DESTDIR)$(UNITDIR)/vnode.target
+
+# The Debian package, lintian-clean, in $(B)/deb (debian/make-deb.sh).
+deb:
+	sh debian/make-deb.sh $(B)/deb
 
 # A Debian minbase vnode root (debootstrap, needs the mirror; minutes, so not in `make test`).
 image-debian: deps all

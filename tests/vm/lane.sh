@@ -27,6 +27,8 @@ sh "$R" --systemd "$TOP/tests/vm/systemd-cgroup.sh" >"$T/sdcg.out" 2>&1
 r=$?
 sed -n 's/^/# --systemd cgroups: /p' "$T/sdcg.out" | grep -v '\] reboot: '
 check vm_systemd_leaves_the_vnodes_cgroups_alone [ "$r" = 0 ]
+make -s -C "$TOP" deb >"$T/deb.out" 2>&1
+check make_deb_is_lintian_clean grep -q "lintian-clean" "$T/deb.out"
 sh "$R" --systemd "$TOP/tests/vm/systemd-units.sh" >"$T/sdun.out" 2>&1
 r=$?
 sed -n 's/^/# vnode@.service: /p' "$T/sdun.out" | grep -v '\] reboot: '

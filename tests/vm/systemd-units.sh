@@ -1,17 +1,24 @@
 #!/bin/sh
-# In the --systemd VM: vnode@.service and vnode.target (systemd/), installed with this
-# build's vnode. start is active once the vnode is up, with the monitor as the unit's main
+# In the --systemd VM: the Debian package (make deb) installed with apt, then its
+# vnode@.service and vnode.target. start is active once the vnode is up, with the monitor as the unit's main
 # process and the vnode's cgroup in the unit's delegated one; restart boots it again; stop
 # halts it and leaves nothing; an init that fails fails the unit, with why; an enabled vnode
 # starts with vnode.target. Vnodes (in /opt/sub, the unit's VNODE_HOME): su-a, su-b, su-c.
 . "$(dirname "$0")/../integration/lib.sh"
-V=$B/vnode
 export VNODE_HOME=/opt/sub
 CG=$(cgroup2_mount)
-sed "s|/usr/sbin/vnode|$V|" "$TOP/systemd/vnode@.service" >/etc/systemd/system/vnode@.service
-cp "$TOP/systemd/vnode.target" /etc/systemd/system/vnode.target
-systemctl daemon-reload
-at_exit 'systemctl stop vnode@su-a vnode@su-b vnode@su-c vnode.target; systemctl reset-failed vnode@su-b'
+# the package (make deb, made on the host by lane.sh), installed as an operator would
+deb=$(ls "$B"/deb/vnode_*.deb 2>/dev/null | head -n 1)
+if [ -z "$deb" ]; then
+	fail deb_is_there "no $B/deb/vnode_*.deb: make deb first"
+	finish
+fi
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" >"$T/apt.log" 2>&1
+check apt_installs_the_deb [ $? = 0 ]
+check the_package_enables_vnode_target systemctl -q is-enabled vnode.target
+V=/usr/sbin/vnode
+check its_vnode_runs [ -x "$V" ]
+at_exit 'systemctl stop vnode@su-a vnode@su-b vnode@su-c vnode.target 2>/dev/null; systemctl reset-failed vnode@su-b 2>/dev/null'
 mkdir -p /opt/sub
 make_busybox_root /opt/sub-base
 unit_vnode() { # NAME CONFIG-LINES
@@ -60,4 +67,7 @@ systemctl stop vnode.target
 check and_stops_with_it [ "$(systemctl is-active vnode@su-c)" = inactive ]
 systemctl disable vnode@su-c vnode.target 2>/dev/null
 check nothing_is_left nothing_left_of su-a su-b su-c
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q vnode >"$T/apt.log" 2>&1
+check apt_purges_it [ $? = 0 ]
+check and_its_units_with_it [ ! -e /lib/systemd/system/vnode@.service ]
 finish
