@@ -13,7 +13,7 @@ CC      ?= cc
 MUSLCC  := musl-gcc
 WARN    := -Wall -Wextra -Werror
 CFLAGS  := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE
-HOSTLIBS := -lblkid -lmnl -lcap
+HOSTLIBS := -lblkid -lmnl -lcap -ldl
 
 # vinit and vnode-monitor are static musl. musl-gcc does not search /usr/include, so the kernel's
 # linux/ and asm/ headers are reached through symlinks made under build/kinc.

@@ -34,6 +34,7 @@ struct monitor {
 	char exe[PATH_MAX], monitor[PATH_MAX + 32];  /* this program; vnode-monitor */
 	char console[32];  /* the console pty's slave, as /proc/self/fd/N, for vm_prepare */
 	int cgfd;          /* this boot's cgroup (st.cgroup), O_PATH, or -1 without one */
+	char unit[256];    /* the service whose delegated cgroup that is (machined.c), or "" */
 };
 
 /* Tells `vnode boot` "up\n" or why not; it reads until EOF. With done false the pipe
@@ -195,6 +196,8 @@ static int make_cgroup(struct monitor *m, char *msg, size_t len)
 		return 0;
 	}
 	m->h.cgroup = m->st.cgroup;
+	if (host.delegated)
+		snprintf(m->unit, sizeof(m->unit), "%s", strrchr(host.base, '/') + 1);
 	if ((m->cgfd = open(m->st.cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
 		return 0;
 	snprintf(msg, len, "%s: %.1000s: %s", m->v->id.name, m->st.cgroup, strerror(errno));
@@ -416,6 +419,8 @@ static void ended(struct monitor *m, int r)
 /* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
 static int hand_over(struct monitor *m)
 {
+	if (m->unit[0])
+		machined_register(m->v->id.name, m->h.init, m->v->id.dir, m->unit);
 	tell(m, "up\n", false);
 	hook_run(m->v->hook, m->v->id.name, "up");
 	m->h.up_ms = mono_ms();

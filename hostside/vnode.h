@@ -88,6 +88,10 @@ int cmd_wait(const char *name);
 int cmd_log(const char *name, bool raw, bool follow);
 int cmd_exec(const char *name, char *const cmd[], char *const env[], const char *workdir);
 
+/* machined.c: the vnode as a machine of systemd-machined, for a vnode in unit's cgroup
+ * (failures said, never fatal). */
+void machined_register(const char *name, pid_t leader, const char *root, const char *unit);
+
 /* json.c: status --json is json_status_begin, json_vnode (v: the config, loaded), then
  * json_status_end; list --json the same with a json_vnode (v NULL) per vnode. */
 void json_vnode(const char *name, const char *state, const struct vnode_state *st,

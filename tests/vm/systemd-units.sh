@@ -3,7 +3,7 @@
 # vnode@.service and vnode.target. start is active once the vnode is up, with the monitor as the unit's main
 # process and the vnode's cgroup in the unit's delegated one; restart boots it again; stop
 # halts it and leaves nothing; an init that fails fails the unit, with why; an enabled vnode
-# starts with vnode.target. Vnodes (in /opt/sub, the unit's VNODE_HOME): su-a, su-b, su-c.
+# starts with vnode.target; machinectl lists, shows and powers off a running one. Vnodes (in /opt/sub, the unit's VNODE_HOME): su-a, su-b, su-c.
 . "$(dirname "$0")/../integration/lib.sh"
 export VNODE_HOME=/opt/sub
 CG=$(cgroup2_mount)
@@ -38,11 +38,20 @@ echo "# vnode@su-a: cgroup $U; init in $(cut -d: -f3 "/proc/$(init_of su-a)/cgro
 check the_init_is_in_the_units_delegated_cgroup grep -qx "0::$U/su-a" "/proc/$(init_of su-a)/cgroup"
 check the_monitor_beside_it grep -qx "0::$U/_monitors" "/proc/$(monitor_of su-a)/cgroup"
 check with_its_limits grep -qx 100 "$CG$U/su-a/pids.max"
+check machinectl_lists_it sh -c 'machinectl list --no-legend | grep -q "^su-a  *container  *vnode"'
+check machinectl_status_has_its_leader sh -c 'machinectl status su-a | grep -q "Leader: $1 "' - "$(init_of su-a)"
 first=$(init_of su-a)
 systemctl restart vnode@su-a
 second=$(init_of su-a)
 check restart_leaves_it_active [ "$(systemctl is-active vnode@su-a)" = active ]
 check with_a_new_init_booted [ -n "$second" -a "$second" != "$first" ]
+echo "# after the restart: $(machinectl status su-a 2>&1 | grep Leader); $(journalctl -u vnode@su-a -n 20 -o cat | grep machined | tail -1)"
+check machinectl_has_the_new_leader sh -c 'machinectl status su-a | grep -q "Leader: $1 "' - "$second"
+machinectl poweroff su-a
+# machined signals the init (SIGRTMIN+4, as to nspawn's) and returns: 30 s at most
+for _ in $(seq 150); do [ "$(systemctl is-active vnode@su-a)" = inactive ] && break; sleep 0.2; done
+check machinectl_poweroff_ends_it [ "$(systemctl is-active vnode@su-a)" = inactive ]
+systemctl start vnode@su-a
 systemctl stop vnode@su-a
 check stop_halts_it [ "$(systemctl is-active vnode@su-a)" = inactive ]
 check and_leaves_nothing nothing_left_of su-a
