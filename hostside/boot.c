@@ -161,6 +161,11 @@ static int check_boot(struct vnode *v, char *err, size_t errlen)
 		errorf("%s", why);  /* unreadable: taken as stopped */
 	else if (reclaim_stale(v, &st, err, errlen) < 0)
 		return EXIT_FAILED;
+	if (vnode_netns(v) && vn_nsname_check(vnode_netns(v), why, sizeof(why)) < 0) {
+		unlink(v->id.pidfile);
+		vnode_err(err, errlen, EEXIST, "%s: %s", v->id.name, why);
+		return EXIT_FAILED;
+	}
 	if (limits_applicable(v, err, errlen) < 0) {
 		unlink(v->id.pidfile);
 		return EXIT_USAGE;

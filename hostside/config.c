@@ -722,6 +722,41 @@ static int reject_nul(struct lexer *lx)
 	return fail(lx, lx->at, "NUL byte in the config (is it a text file?)");
 }
 
+/* The first byte of [p, end) that is not part of well-formed UTF-8 (RFC 3629: no
+ * overlong forms, surrogates or code points past U+10FFFF), or NULL. */
+static const unsigned char *utf8_bad(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end) {
+		unsigned c = *p, lo = 0x80, hi = 0xbf;
+		long n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2
+			 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+		if (n < 0 || end - p <= n)
+			return p;
+		lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : lo;
+		hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : hi;
+		if (n && (p[1] < lo || p[1] > hi))
+			return p;
+		for (long i = 2; i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return p;
+		p += n + 1;
+	}
+	return NULL;
+}
+
+/* A config is UTF-8 text: report the first byte that is not, wherever it is. */
+static int reject_non_utf8(struct lexer *lx)
+{
+	const char *bad = (const char *)utf8_bad((const unsigned char *)lx->p,
+						 (const unsigned char *)lx->end);
+	if (!bad)
+		return 0;
+	unsigned byte = (unsigned char)*bad;
+	while (lx->p < bad)
+		advance(lx);
+	return fail(lx, lx->at, "byte 0x%02x is not UTF-8 (a config is UTF-8 text)", byte);
+}
+
 int conf_parse(const char *path, const char *text, size_t len, struct conf *out,
 	       char *err, size_t errlen)
 {
@@ -735,6 +770,8 @@ int conf_parse(const char *path, const char *text, size_t len, struct conf *out,
 	if (!out->path)
 		return nomem(&lx);
 	r = reject_nul(&lx);
+	if (!r)
+		r = reject_non_utf8(&lx);
 	while (!r && lx.p < lx.end)
 		r = parse_statement(&lx, out);
 	if (r)
@@ -791,7 +828,10 @@ int conf_load(const char *path, struct conf *out, char *err, size_t errlen)
 	}
 	free(buf);
 fail:
-	if (errlen)
+	if (errlen && r == -EFBIG)
+		snprintf(err, errlen, "%s: %lld bytes, more than a config may have (%u)", path,
+			 (long long)st.st_size, CONF_MAX_SIZE);
+	else if (errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(-r));
 	return r;
 }

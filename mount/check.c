@@ -35,14 +35,22 @@ static int open_image(const char *label, const char *image, bool ro, char *err, 
 	/* open, not access(): root passes access() checks that open can still fail */
 	if (fd < 0 && errno == EISDIR)
 		return vm_fail(err, errlen, EISDIR, "%s: image is not a file (a directory)", label);
+	if (fd < 0 && errno == ENXIO && stat(image, &st) == 0)  /* a socket */
+		return vm_fail(err, errlen, EINVAL, "%s: image is not a file (%s)", label,
+			       vm_file_kind(st.st_mode));
 	if (fd < 0)
 		return vm_fail(err, errlen, errno, "%s: image not %s: %s", label,
 			       ro ? "readable" : "readable and writable", strerror(errno));
 	/* O_NONBLOCK only so that a FIFO cannot hang the open; it is refused here */
-	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) ||
-	    fcntl(fd, F_SETFL, 0) < 0) {
+	int r = fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0 ? -errno : 0;
+	if (r == 0 && !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		r = vm_fail(err, errlen, EINVAL, "%s: image is not a file (%s)", label,
+			    vm_file_kind(st.st_mode));
+	else if (r < 0)
+		vm_fail(err, errlen, -r, "%s: image: %s", label, strerror(-r));
+	if (r < 0) {
 		close(fd);
-		return vm_fail(err, errlen, EINVAL, "%s: image is not a file", label);
+		return r;
 	}
 	return fd;
 }
@@ -151,6 +159,22 @@ static int check_bind(unsigned i, const struct vm_bind *b, char *err, size_t err
 	if (stat(b->src, &st) < 0)
 		return vm_fail(err, errlen, errno, "BINDS[%u] %s:%s: source: %s", i, b->src, b->dst,
 			       strerror(errno));
+	if (S_ISFIFO(st.st_mode))  /* a channel between host and vnode, never what is meant */
+		return vm_fail(err, errlen, EINVAL, "BINDS[%u] %s:%s: source is a FIFO (a directory, "
+			       "a file, a socket or a device is bound)", i, b->src, b->dst);
+	return 0;
+}
+
+/* The vnode's own root/ and work/ are used where they are, never through a link. */
+static int check_not_link(const char *dir, const char *sub, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return vm_fail(err, errlen, ELOOP, "%s/ (%s): a symbolic link, not a directory: "
+			       "refused", sub, path);
 	return 0;
 }
 
@@ -224,10 +248,13 @@ static int check(const struct vm_config *c, struct vm_extent *keep, int *keep_fd
 		break;
 	case VM_MODE_BIND:
 		snprintf(img, sizeof(img), "%s/root", c->dir);
-		r = check_dir("root", img, err, errlen);
+		if ((r = check_not_link(c->dir, "root", err, errlen)) == 0)
+			r = check_dir("root", img, err, errlen);
 		break;
 	case VM_MODE_OVERLAY:
-		r = check_upper(c, err, errlen);
+		if ((r = check_not_link(c->dir, "root", err, errlen)) == 0 &&
+		    (r = check_not_link(c->dir, "work", err, errlen)) == 0)
+			r = check_upper(c, err, errlen);
 		break;
 	case VM_MODE_IMAGE:
 		vm_image_path(c, img, sizeof(img));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "shared.h"
 #include "vmerr.h"
@@ -63,4 +64,19 @@ const char *vm_flag_names(unsigned long flags, char *buf, size_t len)
 	if (!used)
 		snprintf(buf, len, "0");
 	return buf;
+}
+
+static const struct { mode_t type; const char *kind; } file_kinds[] = {
+	{ S_IFREG, "a file" },         { S_IFDIR, "a directory" },
+	{ S_IFLNK, "a symbolic link" }, { S_IFIFO, "a FIFO" },
+	{ S_IFSOCK, "a socket" },       { S_IFCHR, "a character device" },
+	{ S_IFBLK, "a block device" },
+};
+
+const char *vm_file_kind(mode_t mode)
+{
+	for (size_t i = 0; i < sizeof(file_kinds) / sizeof(file_kinds[0]); i++)
+		if ((mode & S_IFMT) == file_kinds[i].type)
+			return file_kinds[i].kind;
+	return "of no known kind";
 }

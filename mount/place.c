@@ -141,33 +141,65 @@ static int place_root(struct vm_prepared *p, const struct vm_config *c, char *er
 	return r;
 }
 
+#define NO_LINKS (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/* BINDS[i]'s target, made if missing (a directory for a directory, else a file), as an
+ * O_PATH fd: an existing one must be of that kind, not a FIFO (opening it would block the
+ * boot) or a socket, and no part of its path a symbolic link (the image's: it decides
+ * nothing about where a bind goes). In the vnode's root, where this runs. */
+static int bind_target(unsigned i, const char *dst, bool dir, char *err, size_t errlen)
+{
+	char parent[PATH_MAX];
+	struct stat st;
+	int fd = vm_openat2(AT_FDCWD, dst, O_PATH | O_CLOEXEC, NO_LINKS), r;
+
+	if (fd < 0 && errno != ENOENT)
+		return vm_fail(err, errlen, errno, "BINDS[%u] target %s in the vnode: %s", i, dst,
+			       errno == ELOOP ? "a path through a symbolic link: refused"
+					      : strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	snprintf(parent, sizeof(parent), "%s", dst);
+	*strrchr(parent, '/') = 0;
+	if (*parent && (r = vm_mkdir_p(parent, 0755, err, errlen)) < 0)
+		return r;
+	if (dir ? mkdir(dst, 0755) < 0 && errno != EEXIST
+		: (fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0 && errno != EEXIST)
+		return vm_fail(err, errlen, errno, "BINDS[%u] create %s: %s", i, dst, strerror(errno));
+	if (!dir && fd >= 0)
+		close(fd);
+	if ((fd = vm_openat2(AT_FDCWD, dst, O_PATH | O_CLOEXEC, NO_LINKS)) < 0)
+		return vm_fail(err, errlen, errno, "BINDS[%u] %s: %s", i, dst, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return vm_fail(err, errlen, -r, "BINDS[%u] %s: %s", i, dst, strerror(-r));
+	}
+	if (dir ? !S_ISDIR(st.st_mode) : S_ISDIR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+						S_ISSOCK(st.st_mode)) {
+		close(fd);
+		return vm_fail(err, errlen, EINVAL, "BINDS[%u] target %s in the vnode: %s, not %s", i,
+			       dst, vm_file_kind(st.st_mode), dir ? "a directory" : "a file");
+	}
+	return fd;
+}
+
 static int place_binds(struct vm_prepared *p, const struct vm_config *c, char *err, size_t errlen)
 {
 	struct stat st;
-	int r;
 
 	for (unsigned i = 0; i < c->nbinds; i++) {
 		const char *dst = c->binds[i].dst;
 		if (fstat(p->bind[i], &st) < 0)
 			return vm_fail(err, errlen, errno, "BINDS[%u] stat %s: %s", i,
 				       c->binds[i].src, strerror(errno));
-		if (S_ISDIR(st.st_mode)) {
-			if ((r = vm_mkdir_p(dst, 0755, err, errlen)) < 0)
-				return r;
-		} else {
-			char parent[PATH_MAX];
-			snprintf(parent, sizeof(parent), "%s", dst);
-			*strrchr(parent, '/') = 0;
-			if (*parent && (r = vm_mkdir_p(parent, 0755, err, errlen)) < 0)
-				return r;
-			int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-			if (fd < 0 && errno != EEXIST && errno != EISDIR)
-				return vm_fail(err, errlen, errno, "BINDS[%u] create %s: %s", i, dst,
-					       strerror(errno));
-			if (fd >= 0)
-				close(fd);
-		}
-		if (move_mount(p->bind[i], "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		int to = bind_target(i, dst, S_ISDIR(st.st_mode), err, errlen);
+		if (to < 0)
+			return to;
+		int r = move_mount(p->bind[i], "", to, "", MOVE_MOUNT_F_EMPTY_PATH |
+				   MOVE_MOUNT_T_EMPTY_PATH);
+		close(to);
+		if (r < 0)
 			return vm_fail(err, errlen, errno, "BINDS[%u] mount %s on %s: %s", i,
 				       c->binds[i].src, dst, strerror(errno));
 		close(p->bind[i]);

@@ -13,6 +13,8 @@ int vm_fail(char *err, size_t errlen, int e, const char *fmt, ...)
 /* Prefixes err with "prefix: " in place (keeps it one line). */
 void vm_prefix(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* What kind of file mode is, for a message: "a FIFO", "a directory", ... */
+const char *vm_file_kind(mode_t mode);
 /* Renders MS_* flags as "MS_BIND|MS_REC" into buf. */
 const char *vm_flag_names(unsigned long flags, char *buf, size_t len);
 

@@ -117,6 +117,9 @@ int vn_setup_host(const struct vn_config *c, pid_t child, char *err, size_t errl
 int vn_teardown(const struct vn_config *c, char *err, size_t errlen);
 /* The same by the /run/netns name alone, for the monitor, which keeps no vn_config. */
 int vn_nsname_remove(const char *name, char *err, size_t errlen);
+/* Whether /run/netns/NAME is free for a vnode: absent, or a vnode's (a symbolic link to
+ * /proc/PID/ns/net). 0, or -EEXIST with err naming it (`ip netns add` made it). */
+int vn_nsname_check(const char *name, char *err, size_t errlen);
 
 /* ---- inside (child, already in its new netns, before exec) ------------------------------- */
 
