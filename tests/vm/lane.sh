@@ -1,7 +1,8 @@
 #!/bin/sh
 # make test-vm: tests/vm/run.sh itself (SCRIPT's output and status come out of the VM; a
 # missing SCRIPT is one line and 125; nothing is left on the host; --systemd reaches
-# multi-user.target with systemd as PID 1, its image made once), then the boot figure
+# multi-user.target with systemd as PID 1, its image made once; the package, its units, a
+# reboot of enabled vnodes and the Ansible role there), then the boot figure
 # under TCG beside this host's, then the integration suite inside (suite.sh), split
 # between two VMs of one CPU each that run at once: emulation is one host thread per CPU,
 # and one suite keeps barely more than one busy.
@@ -33,6 +34,14 @@ sh "$R" --systemd "$TOP/tests/vm/systemd-units.sh" >"$T/sdun.out" 2>&1
 r=$?
 sed -n 's/^/# vnode@.service: /p' "$T/sdun.out" | grep -v '\] reboot: '
 check vm_vnode_units_start_stop_and_fail_as_systemd_sees_them [ "$r" = 0 ]
+VM_REBOOT=1 sh "$R" --systemd "$TOP/tests/vm/systemd-reboot.sh" >"$T/sdrb.out" 2>&1
+r=$?
+sed -n 's/^/# enabled vnodes over a reboot: /p' "$T/sdrb.out" | grep -v '\] reboot: '
+check vm_enabled_vnodes_are_up_after_the_hosts_reboot [ "$r" = 0 ]
+sh "$R" --systemd "$TOP/tests/vm/systemd-ansible.sh" >"$T/sdan.out" 2>&1
+r=$?
+sed -n 's/^/# the Ansible role: /p' "$T/sdan.out" | grep -v '\] reboot: '
+check vm_the_ansible_role_declares_vnodes_idempotently [ "$r" = 0 ]
 sh "$R" --systemd "$TOP/tests/vm/systemd-inside.sh" >"$T/sdin.out" 2>&1
 r=$?
 sed -n 's/^/# systemd inside a vnode: /p' "$T/sdin.out" | grep -v '\] reboot: '

@@ -127,7 +127,8 @@ make_disk() {
 }
 
 # qemu_run INITRD KERNEL-ARGS [QEMU-ARG...]: the VM, its console (ttyS0) on stdout, until
-# it powers off or VM_TIMEOUT passes; run dir $W shared as "vmrun", this machine's root as
+# it powers off (or reboots, unless VM_REBOOT=1: then it boots again, its disks as they
+# were, a snapshot's too) or VM_TIMEOUT passes; run dir $W shared as "vmrun", this machine's root as
 # "hostroot", $W/disk.img its disk (after those the arguments give). No network device.
 qemu_run() {
 	_initrd=$1 _append=$2
@@ -135,7 +136,7 @@ qemu_run() {
 	(
 		exec timeout -k 10 "${VM_TIMEOUT:-1800}" qemu-system-x86_64 \
 			-accel tcg,thread=multi -cpu "${VM_CPU:-max}" -smp "${VM_CPUS:-2}" -m "${VM_MEM:-4096}" \
-			-nodefaults -no-reboot -display none -serial stdio -nic none \
+			-nodefaults $([ "${VM_REBOOT:-}" = 1 ] || echo -no-reboot) -display none -serial stdio -nic none \
 			-pidfile "$W/qemu.pid" -kernel "$KDIR/vmlinuz" -initrd "$_initrd" \
 			-append "console=ttyS0 quiet loglevel=3 panic=-1 cgroup_no_v1=all $_append" \
 			"$@" \

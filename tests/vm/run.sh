@@ -13,7 +13,8 @@
 #
 # The VM has no network device. Nothing stays on the host: qemu is ended by its pid, and
 # the run's directory goes. The kernel is cached in VNODE_VM_CACHE (default
-# /var/cache/vnode-vm). VM_TIMEOUT (seconds, default 1800) bounds the whole run.
+# /var/cache/vnode-vm). VM_TIMEOUT (seconds, default 1800) bounds the whole run. With
+# VM_REBOOT=1 a reboot inside boots the VM again, and SCRIPT runs again after it.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${VNODE_VM_CACHE:-/var/cache/vnode-vm}

@@ -3,7 +3,9 @@
 # disk (the busybox initramfs mounts it and hands over to systemd), with this checkout
 # on a second disk. vnode-vm.service runs the stage once multi-user.target is reached.
 
-SD_PKGS=systemd,systemd-sysv,dbus,kmod,iproute2,e2fsprogs,fdisk,util-linux,procps,busybox-static,libmnl0,libcap2,tmux
+SD_PKGS=systemd,systemd-sysv,systemd-container,dbus,kmod,iproute2,e2fsprogs,fdisk,util-linux,procps,busybox-static,libmnl0,libcap2,tmux
+# then with apt in the new root (debootstrap cannot resolve these dependencies)
+SD_APT="ansible-core python3-apt"
 
 # systemd_customise ROOT: the kernel's modules, fstab, the unit that runs the stage, no
 # getty on the serial console (it is the stage's output).
@@ -27,7 +29,8 @@ systemd_customise() {
 
 # systemd_image: SD_IMG set, and built once (debootstrap: minutes, needs the mirror).
 systemd_image() {
-	SD_IMG=$CACHE/debian-systemd-$KVER.img
+	# named for its package list too, so that a changed list makes a new image
+	SD_IMG=$CACHE/debian-systemd-$(echo "$SD_PKGS $SD_APT" | cksum | cut -d' ' -f1)-$KVER.img
 	[ -f "$SD_IMG" ] && return 0
 	need_packages debootstrap || { echo "vm: cannot install debootstrap" >&2; return 1; }
 	. "$TOP/images/apt-source.sh"
@@ -40,6 +43,11 @@ systemd_image() {
 		echo "vm: debootstrap $SUITE with systemd from $MIRROR, once, into $SD_IMG" >&2
 		debootstrap --variant=minbase --include="$SD_PKGS" "$SUITE" "$d/root" "$MIRROR" \
 			>"$d/log" 2>&1 || { echo "vm: debootstrap failed: $(tail -1 "$d/log")" >&2; exit 1; }
+		# shellcheck disable=SC2086 # one word per package
+		DEBIAN_FRONTEND=noninteractive chroot "$d/root" apt-get install -y -q \
+			--no-install-recommends $SD_APT >"$d/log" 2>&1 &&
+			chroot "$d/root" apt-get clean ||
+			{ echo "vm: apt-get install $SD_APT failed: $(tail -1 "$d/log")" >&2; exit 1; }
 		systemd_customise "$d/root" || { echo "vm: cannot customise the systemd root" >&2; exit 1; }
 		truncate -s 4G "$d/img" && mkfs.ext4 -q -F -d "$d/root" "$d/img" && mv "$d/img" "$SD_IMG"
 	) 9>"$CACHE/lock"
