@@ -1,5 +1,6 @@
 /* Stable names and MACs derived from a vnode's name: the same on every boot and every
  * machine, so DHCP leases persist and a leftover from an earlier run can be recognised. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,17 +42,22 @@ void vn_derive_mac(const char *name, unsigned i, char role, uint8_t mac[6])
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02); /* locally administered, unicast */
 }
 
-/* A truncated NAME<i> would silently collide with another vnode sharing the first 15 bytes
- * (systemd #7918); the hash of the whole name keeps long names apart. */
+/* Names from different (NAME, i) never meet. A name ending in a digit takes a '-' before
+ * i ("web1" 10 is web1-10, "web11" 0 is web11-0), since a vnode name never ends in '-'
+ * and i has none. A form too long for IFNAMSIZ is the short form, whose '_' no vnode name
+ * has: it meets no other form, and another short one only if their hashes of the whole
+ * name (not a shared prefix, systemd #7918) collide, which vn_check reports. */
 void vn_host_ifname(const char *name, unsigned i, char out[IFNAMSIZ])
 {
 	char full[VN_NAME_MAX + 16];
-	int n = snprintf(full, sizeof(full), "%s%u", name, i);
+	size_t len = strlen(name);
+	bool digit = len && name[len - 1] >= '0' && name[len - 1] <= '9';
+	int n = snprintf(full, sizeof(full), "%s%s%u", name, digit ? "-" : "", i);
 
 	if (n >= 0 && n < IFNAMSIZ) {
 		memcpy(out, full, (size_t)n + 1);
 		return;
 	}
-	snprintf(out, IFNAMSIZ, "%.7s%06x%u", name,
-		 (unsigned)(vn_fnv1a32(name, strlen(name)) & 0xffffff), i % 100);
+	snprintf(out, IFNAMSIZ, "%.6s_%06x%u", name,
+		 (unsigned)(vn_fnv1a32(name, len) & 0xffffff), i % 100);
 }

@@ -10,10 +10,12 @@
  * Every function returns 0 or -errno and, on failure, writes one line naming the object into
  * err (never longer than errlen, always terminated). See man/netns.7 for the rules below.
  *
- * Names: cable i of vnode NAME is a veth pair, host side NAME<i>, vnode side eth<i>. When
- * NAME<i> does not fit in IFNAMSIZ-1 = 15 bytes, the host side is the short form
- * first 7 bytes of NAME + 6 hex digits of FNV-1a-32(NAME) & 0xffffff + <i> (at most 15 bytes).
- * A short form that collides with someone else's interface is reported, never reused.
+ * Names: cable i of vnode NAME is a veth pair, host side NAME<i> (NAME-<i> when NAME ends
+ * in a digit), vnode side eth<i>. When that does not fit in IFNAMSIZ-1 = 15 bytes, the host
+ * side is the short form: the first 6 bytes of NAME + '_' + 6 hex digits of
+ * FNV-1a-32(NAME) & 0xffffff + <i> (at most 15 bytes). Two vnodes' names never meet but
+ * by a collision of that hash; a name taken by someone else's interface is reported,
+ * never reused.
  *
  * MACs: a cable without a MAC gets one derived from (NAME, i): the first 6 bytes, low byte
  * first, of FNV-1a-64 over NAME, a 0 byte, 'v', i; then locally administered and unicast.

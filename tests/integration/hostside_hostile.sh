@@ -5,7 +5,9 @@
 # that is a FIFO, a BINDS target in the image that is a FIFO or reached through a symbolic
 # link, a root/ that is a symbolic link, a config of 1 MiB and a byte, invalid UTF-8 in a
 # value, and a /run/netns/NAME that `ip netns add` made (refused, and not deleted by kill).
-# Vnodes: hx-a, hx-b, hx-c, hx-d, hx-e.
+# Derived host interface names never meet: hx-1's cable 10 is not hx-11's cable 0; a name
+# taken by an interface of the host's is refused, and that interface left alone.
+# Vnodes: hx-a, hx-b, hx-c, hx-d, hx-e, hx-1, hx-11, hx-f; bridge hx-br.
 . "$(dirname "$0")/lib.sh"
 vnode_setup
 # refused NAME STATUS PATTERN VNODE: `vnode boot VNODE` exits STATUS with one line saying
@@ -86,4 +88,24 @@ ip netns del hx-e
 check once_it_is_gone_the_vnode_boots [ -L /run/netns/hx-e ]
 "$V" halt hx-e >/dev/null
 check and_its_own_goes_with_it nothing_left_of hx-e
+
+ip link add hx-br type bridge
+at_exit 'ip link del hx-br 2>/dev/null'
+new_vnode hx-1 "BRIDGES=( $(printf 'hx-br: %.0s' $(seq 11)) )"
+new_vnode hx-11 'BRIDGES=( hx-br: )'
+sed -i '/^NETWORK=none$/d' "$VNODE_HOME/hx-1/config" "$VNODE_HOME/hx-11/config"
+"$V" boot hx-1 hx-11 >/dev/null
+check two_vnodes_whose_names_met_boot sh -c '"$1" status hx-1 | grep -q "^state: *up$" && "$1" status hx-11 | grep -q "^state: *up$"' - "$V"
+check their_cables_are_apart sh -c 'ip -o link show master hx-br | grep -c " hx-1-10@\| hx-11-0@" | grep -qx 2'
+"$V" halt hx-1 hx-11 >/dev/null
+# their veths go with their namespaces, which the kernel destroys after the halt returns
+check their_veths_go "$B/tests/helpers/netns_waitgone" 5000 $(seq -f hx-1-%g 0 10) hx-11-0
+check and_halt_leaves_nothing_of_them nothing_left_of hx-1 hx-11
+ip link add hx-f0 type veth peer name hx-fp
+at_exit 'ip link del hx-f0 2>/dev/null'
+new_vnode hx-f 'BRIDGES=( hx-br: )'
+sed -i '/^NETWORK=none$/d' "$VNODE_HOME/hx-f/config"
+expect a_taken_interface_name_is_refused 2 "hx-f0" "$V" boot hx-f
+check and_that_interface_is_left_alone ip link show hx-f0 >/dev/null
+check nor_any_runtime_file none_exist /run/vnode/hx-f.pid /run/vnode/hx-f.state /run/netns/hx-f
 finish

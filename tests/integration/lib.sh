@@ -137,13 +137,13 @@ our_loops() {
 # cgroup2_mount: where the host's cgroup v2 hierarchy is mounted, or nothing.
 cgroup2_mount() { findmnt -rn -t cgroup2 -o TARGET | head -n 1; }
 # nothing_left_of NAME...: no runtime file (pid, state, console socket), no /run/netns name,
-# no cgroup, no host veth NAME0 left, for each NAME.
+# no cgroup, no host veth NAME0 (NAME-0 for a NAME that ends in a digit) left, for each NAME.
 nothing_left_of() {
 	_cg=$(cgroup2_mount)
 	for _v; do
 		none_exist "/run/vnode/$_v.pid" "/run/vnode/$_v.state" "/run/vnode/$_v.console" \
 			"/run/netns/$_v" ${_cg:+"$_cg/vnode/$_v"} || return 1
-		if ip -o link show | grep -q " $_v"'0[@:]'; then return 1; fi
+		if ip -o link show | grep -q " $_v-\?0[@:]"; then return 1; fi
 	done
 }
 # expect NAME STATUS PATTERN CMD...: CMD exits with STATUS and says PATTERN in one line.

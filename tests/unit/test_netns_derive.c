@@ -72,10 +72,40 @@ static void test_short_name_is_name_and_index(void **state)
 	char n[IFNAMSIZ];
 
 	(void)state;
-	vn_host_ifname("demo1", 0, n);
-	assert_string_equal(n, "demo1" "0");
+	vn_host_ifname("demo", 1, n);
+	assert_string_equal(n, "demo" "1");
 	vn_host_ifname("abcdefghijklm", 15, n); /* 13 + 2 = 15 bytes: still fits */
 	assert_string_equal(n, "abcdefghijklm15");
+}
+
+static void test_a_name_ending_in_a_digit_takes_a_dash(void **state)
+{
+	char a[IFNAMSIZ], b[IFNAMSIZ];
+
+	(void)state;
+	vn_host_ifname("web1", 10, a);
+	vn_host_ifname("web11", 0, b);
+	assert_string_equal(a, "web1-10");
+	assert_string_equal(b, "web11-0");
+	vn_host_ifname("web1-1", 0, a);  /* not web1's entry 10 either */
+	assert_string_equal(a, "web1-1-0");
+}
+
+/* Every (name, i) of a set of names that meet under NAME<i> gets its own interface. */
+static void test_no_two_names_meet(void **state)
+{
+	static const char *const names[] = { "a", "a1", "a11", "a1-1", "a-1", "a-11", "a-1-1",
+		"abcdefghijklm", "abcdefghijklm1", "abcdefghijklmn", "abcdef1234567", "abcdef" };
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	char got[N * VN_MAX_CABLES][IFNAMSIZ];
+
+	(void)state;
+	for (unsigned k = 0; k < N; k++)
+		for (unsigned i = 0; i < VN_MAX_CABLES; i++)
+			vn_host_ifname(names[k], i, got[k * VN_MAX_CABLES + i]);
+	for (unsigned x = 0; x < N * VN_MAX_CABLES; x++)
+		for (unsigned y = x + 1; y < N * VN_MAX_CABLES; y++)
+			assert_string_not_equal(got[x], got[y]);
 }
 
 static void test_long_name_gets_the_documented_short_form(void **state)
@@ -84,12 +114,12 @@ static void test_long_name_gets_the_documented_short_form(void **state)
 
 	(void)state;
 	vn_host_ifname("averyveryverylongvnodename", 3, n);
-	assert_string_equal(n, "averyve1907873");
+	assert_string_equal(n, "averyv_1907873");
 	vn_host_ifname("abcdefghijklmn", 5, n); /* 14 + 1 = 15: fits */
 	assert_string_equal(n, "abcdefghijklmn5");
 	vn_host_ifname("abcdefghijklmn", 15, n); /* 14 + 2 = 16: shortened */
 	assert_int_equal(strlen(n), 15);
-	assert_memory_equal(n, "abcdefg", 7);
+	assert_memory_equal(n, "abcdef_", 7);
 }
 
 static void test_long_names_sharing_a_prefix_do_not_collide(void **state)
@@ -123,6 +153,8 @@ int main(void)
 		cmocka_unit_test(test_derived_mac_is_local_unicast_for_many_names),
 		cmocka_unit_test(test_derived_mac_differs_by_index_name_and_side),
 		cmocka_unit_test(test_short_name_is_name_and_index),
+		cmocka_unit_test(test_a_name_ending_in_a_digit_takes_a_dash),
+		cmocka_unit_test(test_no_two_names_meet),
 		cmocka_unit_test(test_long_name_gets_the_documented_short_form),
 		cmocka_unit_test(test_long_names_sharing_a_prefix_do_not_collide),
 		cmocka_unit_test(test_short_form_is_deterministic),
