@@ -45,6 +45,16 @@ static void read_report(int fd, char *msg, size_t len)
 	msg[got] = 0;
 }
 
+void monitor_died(const char *name, int status)
+{
+	if (WIFSIGNALED(status))
+		errorf("%s: its monitor was killed by signal %d during the boot (vnode kill, or see "
+		       "the log)", name, WTERMSIG(status));
+	else
+		errorf("%s: its monitor died during the boot (status %d: see the log)", name,
+		       WIFEXITED(status) ? WEXITSTATUS(status) : status);
+}
+
 /* What the monitor said of the boot, as `vnode boot` tells it. */
 static int told(struct vnode *v, pid_t pid, const char *msg)
 {
@@ -56,7 +66,10 @@ static int told(struct vnode *v, pid_t pid, const char *msg)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	const char *why = strncmp(msg, "up\n", 3) == 0 ? msg + 3 : msg;  /* up, then lost */
-	errorf("%s", *why ? why : "the monitor died during boot (see the log)");
+	if (*why)
+		errorf("%s", why);
+	else
+		monitor_died(v->id.name, status);
 	return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : EXIT_FAILED;
 }
 

@@ -37,7 +37,9 @@ static const struct conf_key {
 	{ "CAPS_DROP",    true,  false, CHECK_NONE },
 	{ "CAPS_KEEP",    true,  false, CHECK_NONE },
 	{ "STOP_TIMEOUT", false, false, CHECK_SECONDS },
+	{ "BOOT_TIMEOUT", false, false, CHECK_SECONDS },
 	{ "HOOK",         false, false, CHECK_NONE },
+	{ "HOOK_TIMEOUT", false, false, CHECK_SECONDS },
 	{ "PRIVILEGED",   false, false, CHECK_YESNO },
 	{ "LOG_MAX",      false, false, CHECK_SIZE },
 	/* the limits: checked by load.c (limits.c), which knows the host's CPUs */

@@ -208,8 +208,10 @@ static int monitor_status(struct session *s)
 		from_report(s);
 	while (waitpid(s->monitor, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!booted(s))
-		errorf("%s", s->report_len ? s->report_msg : "the monitor died during boot (see the log)");
+	if (!booted(s) && s->report_len)
+		errorf("%s", s->report_msg);
+	else if (!booted(s))
+		monitor_died(s->name, status);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return EXIT_FAILED;

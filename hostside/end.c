@@ -14,8 +14,8 @@ void vnode_gone(const char *name, const char *netns, const char *cgroup)
 		errorf("%s: %s", name, err);
 }
 
-void vnode_end(const struct vnode_id *id, const char *netns, const char *cgroup, const char *hook,
-	       const char *event)
+void vnode_end(const struct vnode_id *id, const char *netns, const char *cgroup,
+	       const struct hook *hook, const char *event)
 {
 	vnode_gone(id->name, netns, cgroup);
 	ids_free(id->name);

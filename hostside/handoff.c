@@ -19,7 +19,8 @@ struct field {
 #define F(key, kind, member) { key, kind, offsetof(struct handoff, member) }
 static const struct field fields[] = {
 	F("name", STR, name),       F("home", STR, home),       F("exe", STR, exe),
-	F("hook", STR, hook),       F("netns", STR, netns),     F("verb", STR, verb),
+	F("hook", STR, hook.path),  F("hook-timeout", UINT, hook.timeout),
+	F("netns", STR, netns),     F("verb", STR, verb),
 	F("cgroup", STR, cgroup),
 	F("lock-fd", INT, lock_fd), F("pidfd", INT, pidfd),     F("console", INT, con),
 	F("console-slave", INT, con_slave), F("console-listen", INT, con_listen),

@@ -10,13 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "runtime.h"
 
 #define HANDOFF_MAX_FDS 16
 
 struct handoff {
 	const char *name, *home;
 	const char *exe;        /* the vnode launcher, for __resume */
-	const char *hook;       /* HOOK, or NULL */
+	struct hook hook;       /* HOOK (path NULL: none) and HOOK_TIMEOUT */
 	const char *netns;      /* the /run/netns name, or NULL with NETWORK=host */
 	const char *verb;       /* __resume only: "reboot" or "kill" */
 	const char *cgroup;     /* the vnode's cgroup directory (cgroup.h), or NULL */

@@ -61,18 +61,35 @@ static void report(struct monitor *m, const char *msg)
 	tell(m, msg, true);
 }
 
+/* Milliseconds left until deadline (-1: none), for poll. */
+static int ms_left(long long deadline)
+{
+	if (deadline < 0)
+		return -1;
+	long long left = deadline - mono_ms();
+	return left > 0 ? (int)left : 0;
+}
+
 /* Reads the error pipe (EOF: exec happened) and then the ready pipe ("up", or EOF
  * from an init that is not vinit), and meanwhile the console into the log: a getty the
- * rc starts flushes what nobody has read. Returns 0, or -1 with msg filled. */
+ * rc starts flushes what nobody has read. Returns 0, -1 with msg filled, or -2 (msg
+ * too) when BOOT_TIMEOUT passed first. */
 static int wait_started(struct monitor *m, int errfd, int readyfd, char *msg, size_t len)
 {
 	const int fds[2] = { errfd, readyfd };
+	const unsigned limit = m->v->boot_timeout;
+	const long long deadline = limit ? mono_ms() + limit * 1000LL : -1;
 	char buf[4096];
 	unsigned lost[2] = { 0, 0 };
 	for (int i = 0; i < 2;) {
 		struct pollfd p[2] = { { fds[i], POLLIN, 0 }, { m->h.con, POLLIN, 0 } };
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		int ready = poll(p, 2, ms_left(deadline));
+		if (ready < 0 && errno != EINTR)
 			return snprintf(msg, len, "%s: poll: %s", m->v->id.name, strerror(errno)), -1;
+		if (ready == 0)
+			return snprintf(msg, len, "%s: not up BOOT_TIMEOUT=%u s after its boot began (%s): "
+					"stopped", m->v->id.name, limit, i ? "its init never said so"
+					: "still making it"), -2;
 		ssize_t n = p[1].revents & POLLIN ? read(m->h.con, buf, sizeof(buf)) : 0;
 		if (n > 0)
 			console_fanout(buf, (size_t)n, m->h.log_fd, &m->h.con_client, lost);
@@ -371,8 +388,9 @@ static int boot_once(struct monitor *m)
 	int r = start_child(m, pid, go[1], msg, sizeof(msg));
 	close(go[1]);  /* without a go, the child ends */
 	/* The child's own failure says more than whatever followed from it here. */
-	if (wait_started(m, err[0], ready[0], why, sizeof(why)) < 0)
-		r = EXIT_USAGE, snprintf(msg, sizeof(msg), "%s", why);
+	int w = wait_started(m, err[0], ready[0], why, sizeof(why));
+	if (w < 0)
+		r = w == -2 ? EXIT_FAILED : EXIT_USAGE, snprintf(msg, sizeof(msg), "%s", why);
 	close(err[0]), close(ready[0]);
 	if (r) {
 		errorf("%s", msg);
@@ -413,7 +431,7 @@ static void ended(struct monitor *m, int r)
 		 verbs[VERB_KILL].done);
 	if (m->h.con_client >= 0)
 		console_send(m->h.con_client, CON_BYE, line, strlen(line));  /* it may be gone */
-	vnode_end(&m->v->id, vnode_netns(m->v), m->h.cgroup, m->v->hook, r ? "failed" : "down");
+	vnode_end(&m->v->id, vnode_netns(m->v), m->h.cgroup, &m->v->hook, r ? "failed" : "down");
 }
 
 /* The vnode is up: tell, then become vnode-monitor. Returns only on failure. */
@@ -422,7 +440,7 @@ static int hand_over(struct monitor *m)
 	if (m->unit[0])
 		machined_register(m->v->id.name, m->h.init, m->v->id.dir, m->unit);
 	tell(m, "up\n", false);
-	hook_run(m->v->hook, m->v->id.name, "up");
+	hook_run(&m->v->hook, m->v->id.name, "up");
 	m->h.up_ms = mono_ms();
 	m->h.exe = m->exe;
 	fflush(NULL);
@@ -526,7 +544,7 @@ int launch(struct vnode *v, int lockfd, int report_fd, int client)
 		vnode_end(&v->id, NULL, NULL, NULL, NULL);
 		return EXIT_FAILED;
 	}
-	hook_run(v->hook, v->id.name, verbs[VERB_BOOT].hook);
+	hook_run(&v->hook, v->id.name, verbs[VERB_BOOT].hook);
 	if ((r = boot_once(&m)))
 		return ended(&m, r), r;
 	return hand_over(&m);
@@ -573,7 +591,7 @@ int launch_resume(const struct handoff *h)
 		errorf("%s", err);
 		return ended(&m, EXIT_FAILED), EXIT_FAILED;
 	}
-	hook_run(v->hook, v->id.name, verbs[VERB_BOOT].hook);
+	hook_run(&v->hook, v->id.name, verbs[VERB_BOOT].hook);
 	if (vm_resolve(&v->vm, err, sizeof(err)) < 0) {
 		errorf("%s: %s", v->id.name, err);
 		return ended(&m, EXIT_USAGE), EXIT_USAGE;

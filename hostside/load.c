@@ -82,22 +82,29 @@ static int map_net(struct vnode *v, char *err, size_t errlen)
 	return r < 0 ? vnode_err(err, errlen, -r, "%s: %s", v->conf.path, why) : 0;
 }
 
-/* STOP_TIMEOUT's range is checked by the parser (config.c), with its line. */
+/* A key of seconds, or dflt; its range is checked by the parser (config.c), with its line. */
+static unsigned seconds(const struct vnode *v, const char *key, unsigned dflt)
+{
+	const char *t = conf_value(&v->conf, key, NULL);
+	return t ? (unsigned)strtoul(t, NULL, 10) : dflt;
+}
+
 static int map_misc(struct vnode *v, char *err, size_t errlen)
 {
 	char why[512];
-	const char *t = conf_value(&v->conf, "STOP_TIMEOUT", NULL);
 	v->hostname = conf_value(&v->conf, "HOSTNAME", v->id.name);
 	v->init = conf_value(&v->conf, "INIT", "/sbin/init");
-	v->hook = conf_value(&v->conf, "HOOK", NULL);
-	v->stop_timeout = t ? (unsigned)strtoul(t, NULL, 10) : STOP_TIMEOUT_DEFAULT;
+	v->hook.path = conf_value(&v->conf, "HOOK", NULL);
+	v->hook.timeout = seconds(v, "HOOK_TIMEOUT", HOOK_TIMEOUT_DEFAULT);
+	v->stop_timeout = seconds(v, "STOP_TIMEOUT", STOP_TIMEOUT_DEFAULT);
+	v->boot_timeout = seconds(v, "BOOT_TIMEOUT", BOOT_TIMEOUT_DEFAULT);
 	v->privileged = !strcmp(conf_value(&v->conf, "PRIVILEGED", "no"), "yes");
 	const char *lm = conf_value(&v->conf, "LOG_MAX", NULL);
 	v->log_max = lm ? conf_size(lm) : LOG_MAX_DEFAULT;  /* checked by the parser */
 	if (strlen(v->hostname) > 64)
 		return vnode_err(err, errlen, EINVAL, "%s: HOSTNAME \"%.70s...\" is longer than 64 bytes",
 				 v->conf.path, v->hostname);
-	if (v->init[0] != '/' || (v->hook && v->hook[0] != '/'))
+	if (v->init[0] != '/' || (v->hook.path && v->hook.path[0] != '/'))
 		return vnode_err(err, errlen, EINVAL, "%s: INIT and HOOK must be absolute paths",
 				 v->conf.path);
 	if (caps_parse(&v->conf, &v->caps_drop, why, sizeof(why)) < 0)

@@ -80,14 +80,20 @@ void ids_free(const char *name);  /* none held: nothing to do */
 /* notify.c: KEY=VALUE lines to the service manager (sd_notify(3)'s protocol), if any. */
 void notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* hook.c: HOOK NAME EVENT, waited for; hook NULL: none. */
-void hook_run(const char *hook, const char *name, const char *event);
+/* hook.c: HOOK NAME EVENT, waited for at most timeout seconds (0: no bound), then its
+ * process group SIGKILLed, as it is when its caller dies; hook or path NULL: none. */
+struct hook {
+	const char *path;  /* HOOK */
+	unsigned timeout;  /* HOOK_TIMEOUT */
+};
+#define HOOK_TIMEOUT_DEFAULT 30
+void hook_run(const struct hook *hook, const char *name, const char *event);
 
 /* end.c: the end of a vnode's life, whoever sees it. vnode_gone: its last process is
  * gone, so its /run/netns name and its cgroup go (NULL or "": none). vnode_end: that, then
  * the runtime files, then the hook's event (NULL: none). */
 void vnode_gone(const char *name, const char *netns, const char *cgroup);
-void vnode_end(const struct vnode_id *id, const char *netns, const char *cgroup, const char *hook,
-	       const char *event);
+void vnode_end(const struct vnode_id *id, const char *netns, const char *cgroup,
+	       const struct hook *hook, const char *event);
 
 #endif

@@ -33,7 +33,7 @@ static int stop_orphan(struct vnode *v, const struct vnode_state *st, enum verb 
 		r = kill_all(init, st->cgroup);
 	if (!r)
 		r = wait_pid_gone(init, -1);
-	vnode_end(&v->id, vnode_netns(v), st->cgroup, v->hook, "down");
+	vnode_end(&v->id, vnode_netns(v), st->cgroup, &v->hook, "down");
 	if (r < 0)
 		return vnode_err(err, errlen, -r, "%s: stopping init %d (its monitor is gone): %s",
 				 v->id.name, (int)init, strerror(-r));
@@ -101,29 +101,6 @@ static int reboot_running(struct vnode *v, const struct vnode_state *st, char *e
 	return 0;
 }
 
-/* A running monitor does the stop itself, so a vnode whose config has since been
- * broken or removed can still be halted, killed or rebooted. */
-static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how,
-			  char *err, size_t errlen)
-{
-	char why[1024];
-	if (how == VERB_REBOOT)
-		return reboot_running(v, st, err, errlen);
-	if (kill(st->monitor, verbs[how].monitor_sig) < 0)
-		return vnode_err(err, errlen, errno, "%s: signalling monitor %d: %s", v->id.name,
-				 (int)st->monitor, strerror(errno));
-	int r = wait_pid_gone(st->monitor, -1);
-	if (r < 0)
-		return vnode_err(err, errlen, -r, "%s: waiting for monitor %d: %s", v->id.name,
-				 (int)st->monitor, strerror(-r));
-	/* The monitor removes the writable state as the config says; without a readable
-	 * config it could only stop the vnode. */
-	if (how == VERB_KILL && (r = vnode_load(v, v->id.name, why, sizeof(why))) < 0)
-		return vnode_err(err, errlen, -r, "%s: stopped, but its writable state was kept: %s",
-				 v->id.name, why);
-	return 0;
-}
-
 /* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running (its
  * monitor and init were SIGKILLed, say: what they named is reclaimed). */
 static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum verb how,
@@ -139,6 +116,50 @@ static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum 
 		return r;
 	if (how == VERB_KILL && (r = vm_remove_state(&v->vm, why, sizeof(why))) < 0)
 		return vnode_err(err, errlen, -r, "%s: %s", v->id.name, why);
+	return 0;
+}
+
+/* A vnode still booting: its launcher heeds no request until the vnode is up, and may
+ * be stuck (a HOOK, a boot that hangs, before BOOT_TIMEOUT), so a kill cannot wait for
+ * it. It is SIGKILLed (its hook dies with it), and what it left is ended as an orphan. */
+static int kill_booting(struct vnode *v, const struct vnode_state *was, char *err, size_t errlen)
+{
+	struct vnode_state st;
+	char why[1024];
+	pid_t launcher = was->monitor;
+	int r = kill(launcher, SIGKILL) < 0 && errno != ESRCH ? -errno : wait_pid_gone(launcher, -1);
+	if (r < 0)
+		return vnode_err(err, errlen, -r, "%s: killing its launcher %d: %s", v->id.name,
+				 (int)launcher, strerror(-r));
+	if ((r = vnode_load(v, v->id.name, why, sizeof(why))) < 0)
+		return vnode_err(err, errlen, -r, "%s: its launcher is killed, but: %s", v->id.name, why);
+	if (runtime_read(&v->id, &st, why, sizeof(why)) < 0)
+		errorf("%s", why);  /* taken as stopped */
+	return stop_unmonitored(v, &st, VERB_KILL, err, errlen);
+}
+
+/* A running monitor does the stop itself, so a vnode whose config has since been
+ * broken or removed can still be halted, killed or rebooted. */
+static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how,
+			  char *err, size_t errlen)
+{
+	char why[1024];
+	if (how == VERB_REBOOT)
+		return reboot_running(v, st, err, errlen);
+	if (how == VERB_KILL && (!st->phase[0] || !strcmp(st->phase, verbs[VERB_BOOT].phase)))
+		return kill_booting(v, st, err, errlen);
+	if (kill(st->monitor, verbs[how].monitor_sig) < 0)
+		return vnode_err(err, errlen, errno, "%s: signalling monitor %d: %s", v->id.name,
+				 (int)st->monitor, strerror(errno));
+	int r = wait_pid_gone(st->monitor, -1);
+	if (r < 0)
+		return vnode_err(err, errlen, -r, "%s: waiting for monitor %d: %s", v->id.name,
+				 (int)st->monitor, strerror(-r));
+	/* The monitor removes the writable state as the config says; without a readable
+	 * config it could only stop the vnode. */
+	if (how == VERB_KILL && (r = vnode_load(v, v->id.name, why, sizeof(why))) < 0)
+		return vnode_err(err, errlen, -r, "%s: stopped, but its writable state was kept: %s",
+				 v->id.name, why);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "vnet.h"
 
 #define STOP_TIMEOUT_DEFAULT 30
+#define BOOT_TIMEOUT_DEFAULT 60
 #define LOG_MAX_DEFAULT (1LL << 20)
 #define MAX_VNODES 4096   /* under one VNODE_HOME, for list and the batch */
 
@@ -23,8 +24,10 @@ struct vnode {
 	struct conf conf;
 	struct vm_config vm;
 	struct vn_config net;
-	const char *hostname, *init, *hook;
+	const char *hostname, *init;
+	struct hook hook;          /* HOOK, HOOK_TIMEOUT */
 	unsigned stop_timeout;     /* seconds */
+	unsigned boot_timeout;     /* seconds, 0: none */
 	bool privileged;           /* PRIVILEGED=yes: no user namespace (vnode(8)) */
 	long long log_max;         /* LOG_MAX, bytes */
 	struct vnode_ids ids;      /* unprivileged: root inside is ids.uid on the host */
@@ -86,6 +89,8 @@ int cmd_status(const char *name, bool json);
 int cmd_list(bool json);
 int cmd_wait(const char *name);
 int cmd_log(const char *name, bool raw, bool follow);
+/* boot.c: why `vnode boot` got no "up": its monitor ended, with status (waitpid's). */
+void monitor_died(const char *name, int status);
 int cmd_exec(const char *name, char *const cmd[], char *const env[], const char *workdir);
 
 /* machined.c: the vnode as a machine of systemd-machined, for a vnode in unit's cgroup

@@ -47,7 +47,12 @@ static void on_request(struct watcher *w, enum verb v)
 	w->state = next;
 	w->deadline = v == VERB_KILL ? -1 : mono_ms() + (long long)w->h.stop_timeout * 1000;
 	runtime_set_phase(&w->id, &w->st, vi->phase);
-	hook_run(w->h.hook, w->id.name, vi->hook);
+	/* within STOP_TIMEOUT, which counts from the request */
+	struct hook hook = w->h.hook;
+	unsigned bound = w->h.stop_timeout ? w->h.stop_timeout : 1;
+	if (!hook.timeout || hook.timeout > bound)
+		hook.timeout = bound;
+	hook_run(&hook, w->id.name, vi->hook);
 	notify("%sSTATUS=%s", v == VERB_REBOOT ? "" : "STOPPING=1\n", vi->phase);
 	if (vi->init_sig == SIGKILL)
 		kill_vnode(w);
@@ -149,6 +154,6 @@ int watch_vnode(struct watcher *w)
 	relay_bye(w, line);
 	notify("STATUS=%s", line);
 	bool failed = next.what != END_DOWN || watch_failed(w->state, status);
-	vnode_end(&w->id, NULL, NULL, w->h.hook, failed ? "failed" : "down");
+	vnode_end(&w->id, NULL, NULL, &w->h.hook, failed ? "failed" : "down");
 	return failed ? EXIT_FAILED : EXIT_OK;
 }

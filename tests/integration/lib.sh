@@ -93,7 +93,7 @@ vnode_stop_all() {
 	[ -z "$VNODE_BG" ] || gone $VNODE_BG
 	for _d in "$VNODE_HOME"/*/; do
 		_n=$(basename "$_d")
-		"$V" kill "$_n" >/dev/null 2>&1 || "$V" halt "$_n" >/dev/null 2>&1
+		timeout 60 "$V" kill "$_n" >/dev/null 2>&1 || timeout 60 "$V" halt "$_n" >/dev/null 2>&1
 	done
 }
 # new_vnode NAME [CONFIG-LINES]: an overlay vnode over the shared BASE, loopback only. Its
