@@ -25,13 +25,15 @@ static void parses_every_field(void **state)
 {
 	(void)state;
 	char *argv[] = { "--name=web1", "--home=/opt/sub", "--exe=/usr/sbin/vnode", "--hook=/h",
-			 "--netns=web1", "--verb=reboot", "--lock-fd=3", "--pidfd=7", "--console=5",
+			 "--hook-timeout=7", "--netns=web1", "--verb=reboot", "--lock-fd=3", "--pidfd=7", "--console=5",
 			 "--console-slave=6", "--console-listen=8", "--console-client=-1", "--log-fd=9", "--init=4242", "--boots=3",
 			 "--stop-timeout=30", "--started=1795441685", "--up-ms=613250",
 			 "--delay-ms=500" };
 	struct handoff h;
-	assert_int_equal(parse(&h, 19, argv), 0);
+	assert_int_equal(parse(&h, 20, argv), 0);
 	assert_string_equal(h.name, "web1");
+	assert_string_equal(h.hook.path, "/h");
+	assert_int_equal(h.hook.timeout, 7);
 	assert_string_equal(h.netns, "web1");
 	assert_string_equal(h.verb, "reboot");
 	assert_int_equal(h.lock_fd, 3);
@@ -55,7 +57,7 @@ static void absent_fields_keep_defaults(void **state)
 	char *argv[] = { "--name=a", "--home=/h", "--exe=/v", "--lock-fd=3" };
 	struct handoff h;
 	assert_int_equal(parse(&h, 4, argv), 0);
-	assert_null(h.hook);
+	assert_null(h.hook.path);
 	assert_null(h.netns);
 	assert_int_equal(h.pidfd, -1);
 	assert_int_equal(h.con, -1);
@@ -118,7 +120,7 @@ static void round_trips_through_exec(void **state)
 	struct handoff h, back;
 	handoff_init(&h);
 	h.name = "web1", h.home = "/opt/sub dir", h.exe = "/usr/sbin/vnode", h.verb = "kill";
-	h.lock_fd = 0, h.init = 99, h.boots = 2, h.started = 1700000000LL, h.delay_ms = 250;
+	h.hook.timeout = 5, h.lock_fd = 0, h.init = 99, h.boots = 2, h.started = 1700000000LL, h.delay_ms = 250;
 	char *out = exec_output(&h, "/usr/bin/printf", "printf", "%s\\n");
 	char *argv[32];
 	int argc = 0;
@@ -128,7 +130,8 @@ static void round_trips_through_exec(void **state)
 	assert_string_equal(back.name, "web1");
 	assert_string_equal(back.home, "/opt/sub dir");
 	assert_string_equal(back.verb, "kill");
-	assert_null(back.hook);
+	assert_null(back.hook.path);
+	assert_int_equal(back.hook.timeout, 5);
 	assert_int_equal(back.init, 99);
 	assert_int_equal(back.boots, 2);
 	assert_true(back.started == 1700000000LL);
