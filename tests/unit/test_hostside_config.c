@@ -652,8 +652,8 @@ static void test_unknown_key_far_from_all_lists_the_keys(void **state)
 {
 	(void)state;
 	parse_fails("FOO=1", PATH ":1:1: unknown key FOO (known keys: DISKS BRIDGES BASE BINDS "
-			     "HOSTNAME INIT NETWORK ADDRS GATEWAY CAPS_DROP CAPS_KEEP STOP_TIMEOUT HOOK "
-			     "PRIVILEGED LOG_MAX MEMORY_MAX MEMORY_HIGH PIDS_MAX CPU_MAX CPU_WEIGHT "
+			     "HOSTNAME INIT NETWORK ADDRS GATEWAY CAPS_DROP CAPS_KEEP STOP_TIMEOUT "
+			     "BOOT_TIMEOUT HOOK HOOK_TIMEOUT PRIVILEGED LOG_MAX MEMORY_MAX MEMORY_HIGH PIDS_MAX CPU_MAX CPU_WEIGHT "
 			     "IO_WEIGHT)");
 }
 
@@ -697,6 +697,28 @@ static void test_nul_byte_is_rejected_where_it_is(void **state)
 	(void)state;
 	assert_int_equal(conf_parse(PATH, text, sizeof text - 1, &c, err, sizeof err), -EINVAL);
 	assert_string_equal(err, PATH ":2:8: NUL byte in the config (is it a text file?)");
+}
+
+/* Well-formed UTF-8 passes, in values and comments; each ill-formed kind is refused
+ * where it starts. */
+static void test_utf8_is_checked(void **state)
+{
+	static const struct { const char *text, *want; } bad[] = {
+		{ "HOSTNAME=a\xff" "b\n", PATH ":1:11: byte 0xff is not UTF-8 (a config is UTF-8 text)" },
+		{ "HOSTNAME=\xc0\xaf\n", PATH ":1:10: byte 0xc0 is not UTF-8 (a config is UTF-8 text)" },
+		{ "# \xed\xa0\x80\n", PATH ":1:3: byte 0xed is not UTF-8 (a config is UTF-8 text)" },
+		{ "HOSTNAME=\xf4\x90\x80\x80\n", PATH ":1:10: byte 0xf4 is not UTF-8 (a config is UTF-8 text)" },
+		{ "HOSTNAME=\xe2\x82", PATH ":1:10: byte 0xe2 is not UTF-8 (a config is UTF-8 text)" },
+		{ "HOSTNAME=\xe2(\xa1\n", PATH ":1:10: byte 0xe2 is not UTF-8 (a config is UTF-8 text)" },
+	};
+	struct conf c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		parse_fails(bad[i].text, bad[i].want);
+	static const char good[] = "# caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7\nHOSTNAME=caf\xc3\xa9\n";
+	assert_int_equal(conf_parse(PATH, good, sizeof good - 1, &c, err, sizeof err), 0);
+	conf_free(&c);
 }
 
 static void test_nul_byte_in_a_comment_is_rejected(void **state)
@@ -974,6 +996,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated_array_at_opening),
 		cmocka_unit_test(test_nul_byte_is_rejected_where_it_is),
 		cmocka_unit_test(test_nul_byte_in_a_comment_is_rejected),
+		cmocka_unit_test(test_utf8_is_checked),
 		cmocka_unit_test(test_small_error_buffer_is_truncated),
 		cmocka_unit_test(test_env_disks_and_bridges_override_the_file),
 		cmocka_unit_test(test_env_sets_keys_missing_from_the_file),
