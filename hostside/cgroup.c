@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,28 @@ int cgroup_kill(const char *path)
 		return -errno;
 	int r = write(fd, "1", 1) == 1 ? 0 : -errno;
 	close(fd);
+	return r;
+}
+
+int cgroup_wait_empty(const char *path)
+{
+	char file[PATH_MAX + 16], buf[256];
+	snprintf(file, sizeof(file), "%s/cgroup.events", path);
+	int fd = open(file, O_RDONLY | O_CLOEXEC), r = fd < 0 ? -errno : 1;
+	while (r > 0) {
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		buf[n] = 0;
+		if (strstr(buf, "populated 0\n"))
+			r = 0;
+		else if (poll(&(struct pollfd){ fd, POLLPRI, 0 }, 1, -1) < 0 && errno != EINTR)
+			r = -errno;
+	}
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 

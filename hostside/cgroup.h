@@ -80,6 +80,9 @@ pid_t cgroup_vfork(unsigned long long flags, int cgfd, int (*fn)(void *), void *
 /* cgroup.c, shared with vnode-monitor. path: the vnode's cgroup directory.
  * cgroup_kill: SIGKILL to every process in it at once (cgroup.kill). */
 int cgroup_kill(const char *path);
+/* Waits until no process is left in path's cgroup (cgroup.events says populated 0; the
+ * kernel wakes a poll of it on each change): 0, or -errno. */
+int cgroup_wait_empty(const char *path);
 /* Removes it and whatever the vnode made below it, deepest first; gone already is success.
  * 0 or -errno with err filled. */
 int cgroup_remove(const char *path, char *err, size_t errlen);

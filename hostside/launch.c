@@ -383,9 +383,17 @@ static int boot_once(struct monitor *m)
 	m->h.pidfd = pidfd;
 	m->h.boots = ++m->st.boots;
 	m->h.started = m->st.started = time(NULL);
-	/* recorded before the veths and the netns name exist */
-	runtime_set_phase(&m->v->id, &m->st, verbs[VERB_BOOT].phase);
-	int r = start_child(m, pid, go[1], msg, sizeof(msg));
+	/* recorded before the veths and the netns name exist, or no boot: a vnode never
+	 * runs without a state file that names its init */
+	snprintf(m->st.phase, sizeof(m->st.phase), "%s", verbs[VERB_BOOT].phase);
+	int r = runtime_write(&m->v->id, &m->st);
+	if (r < 0) {
+		snprintf(msg, sizeof(msg), "%s: writing %.900s: %s", v->id.name, v->id.statefile,
+			 strerror(-r));
+		close(go[1]), close(err[0]), close(ready[0]);
+		return errorf("%s", msg), report(m, msg), stop_child(m), EXIT_FAILED;
+	}
+	r = start_child(m, pid, go[1], msg, sizeof(msg));
 	close(go[1]);  /* without a go, the child ends */
 	/* The child's own failure says more than whatever followed from it here. */
 	int w = wait_started(m, err[0], ready[0], why, sizeof(why));

@@ -119,6 +119,27 @@ static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum 
 	return 0;
 }
 
+/* A launcher killed before it wrote the init's pid down may have cloned it already, into
+ * the cgroup its boot makes (cgmake.c): whatever is in that is ended, and the cgroup
+ * named for the end of the vnode. */
+static void kill_unnamed(const struct vnode *v, struct vnode_state *st)
+{
+	struct cgroup_host h;
+	char cg[sizeof(st->cgroup)];
+	if (cgroup_find(&h) < 0 || h.delegated)
+		return;  /* no cgroup v2; or a unit's, which its service manager ends */
+	snprintf(cg, sizeof(cg), "%.*s/%s", (int)(sizeof(cg) - VNODE_NAME_MAX - 2), h.base,
+		 v->id.name);
+	if (access(cg, F_OK) < 0)
+		return;
+	int r = cgroup_kill(cg);
+	if (r == 0)
+		r = cgroup_wait_empty(cg);
+	if (r < 0)
+		errorf("%s: %s: %s", v->id.name, cg, strerror(-r));
+	memcpy(st->cgroup, cg, sizeof(cg));
+}
+
 /* A vnode still booting: its launcher heeds no request until the vnode is up, and may
  * be stuck (a HOOK, a boot that hangs, before BOOT_TIMEOUT), so a kill cannot wait for
  * it. It is SIGKILLed (its hook dies with it), and what it left is ended as an orphan. */
@@ -135,6 +156,8 @@ static int kill_booting(struct vnode *v, const struct vnode_state *was, char *er
 		return vnode_err(err, errlen, -r, "%s: its launcher is killed, but: %s", v->id.name, why);
 	if (runtime_read(&v->id, &st, why, sizeof(why)) < 0)
 		errorf("%s", why);  /* taken as stopped */
+	if (!st.init)
+		kill_unnamed(v, &st);
 	return stop_unmonitored(v, &st, VERB_KILL, err, errlen);
 }
 

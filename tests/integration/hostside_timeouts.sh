@@ -3,7 +3,8 @@
 # hangs at halting holds the halt no longer than STOP_TIMEOUT; a boot whose init never
 # reports up is stopped after BOOT_TIMEOUT (one line, exit 1, nothing left); and `vnode
 # kill` ends a vnode whatever its boot is stuck in (a hook, an init that never says up),
-# the hook and the init with it. Bad values exit 2. Vnodes: to-a, to-b, to-c, to-d, to-e.
+# the hook and the init with it, and a vnode whose state file is gone. Bad values exit 2.
+# Vnodes: to-a, to-b, to-c, to-d, to-e, to-f.
 . "$(dirname "$0")/lib.sh"
 vnode_setup
 # $T/hang: a HOOK that writes its pid to $T/hook.EVENT and hangs at the event $HANG_AT
@@ -62,6 +63,20 @@ initpid=$(init_of to-d)
 expect kill_ends_a_boot_whose_init_never_says_up 0 "to-d: killed" timeout 30 "$V" kill to-d
 check its_init_is_gone gone "$initpid"
 check and_nothing_is_left nothing_left_of to-d
+
+# a vnode whose state file is gone (its launcher killed before writing it, say): kill still
+# ends its init, through the cgroup it was born into
+if [ -n "$(cgroup2_mount)" ]; then
+	new_vnode to-f
+	"$V" boot to-f >/dev/null
+	initpid=$(init_of to-f)
+	rm /run/vnode/to-f.state
+	expect kill_ends_a_vnode_whose_state_is_lost 0 "to-f: killed" timeout 30 "$V" kill to-f
+	check through_its_cgroup gone "$initpid"
+	check leaving_nothing nothing_left_of to-f
+else
+	skip kill_ends_a_vnode_whose_state_is_lost "no cgroup v2 hierarchy here"
+fi
 
 new_vnode to-e 'BOOT_TIMEOUT=soon'
 expect bad_boot_timeout 2 "to-e/config:3:.*BOOT_TIMEOUT" "$V" boot to-e
