@@ -5,7 +5,8 @@
 #   make test-vm    the integration tests again, in a VM on Debian's stock kernel (tests/vm/)
 #   make soak       long runs: 1000 boot/halt cycles of an image vnode (not in make test)
 #   make bench      benchmarks, side by side with the peers
-#   make check      unit tests under ASan/UBSan, plus cppcheck
+#   make check      unit tests under ASan/UBSan, cppcheck, each fuzz target for seconds
+#   make fuzz       the libFuzzer targets (tests/fuzz/), 10 million executions in all
 #   make deb        the Debian package (debian/), checked by lintian
 
 B       := build
@@ -27,7 +28,7 @@ VNODE := $(if $(wildcard hostside/main.c),$(B)/vnode $(B)/vnode-monitor)
 
 all: $(B)/vinit $(VNODE) helpers
 
-.PHONY: all deps demo test test-vm unit integration soak bench check clean install deb helpers image-debian test-debian
+.PHONY: all deps demo test test-vm unit integration soak bench check fuzz fuzz-build clean install deb helpers image-debian test-debian
 
 # ---- dependencies (Debian) ------------------------------------------------
 deps:
@@ -132,12 +133,32 @@ soak: deps all
 test-vm: deps all helpers
 	@sh tests/vm/lane.sh
 
-check: deps
+check: deps fuzz-build
 	$(MAKE) B=build/asan EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		build/asan/libinit.a $(UNIT_SRC:tests/unit/%.c=build/asan/tests/unit/%)
 	B=build/asan sh tests/run.sh unit
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem include init mount netns hostside
+	sh tests/fuzz/run.sh build/fuzz --seconds 3
+
+# ---- fuzzing: a libFuzzer target per parser of outside input (tests/fuzz/) ----------
+# Built by clang under ASan and UBSan in build/fuzz, run from their seed corpora
+# (tests/fuzz/corpus/TARGET/) by tests/fuzz/run.sh, which fails on any finding.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_EXECS ?= 10000000
+
+$(B)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -fsanitize=fuzzer $(TINC) $< $(LIBS) $(HOSTLIBS) -o $@
+
+fuzz-build:
+	@sh tests/deps.sh clang cppcheck
+	$(MAKE) CC=clang B=build/fuzz EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		$(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/tests/fuzz/%)
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh build/fuzz --execs $(FUZZ_EXECS)
 
 # ---- demo and benchmarks -----------------------------------------------------
 demo: deps all
