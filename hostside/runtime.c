@@ -143,8 +143,8 @@ void runtime_set_phase(const struct vnode_id *id, struct vnode_state *s, const c
 int wait_pid_gone(pid_t pid, int timeout_ms)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0)
-		return errno == ESRCH ? 0 : -errno;
+	if (fd < 0)  /* EINVAL: no thread-group leader is left, an exited one (Linux 6.1) */
+		return errno == ESRCH || (errno == EINVAL && pid > 0) ? 0 : -errno;
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	int r;
 	while ((r = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)

@@ -101,27 +101,10 @@ static int reboot_running(struct vnode *v, const struct vnode_state *st, char *e
 	return 0;
 }
 
-/* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running (its
- * monitor and init were SIGKILLed, say: what they named is reclaimed). */
-static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum verb how,
-			    char *err, size_t errlen)
-{
-	char why[1024];
-	int r;
-	if (!st->init && how == VERB_REBOOT)
-		return vnode_err(err, errlen, ESRCH, "%s: not running", v->id.name);
-	if (!st->init)
-		vnode_end(&v->id, vnode_netns(v), st->cgroup, NULL, NULL);
-	else if ((r = stop_orphan(v, st, how, err, errlen)) < 0)
-		return r;
-	if (how == VERB_KILL && (r = vm_remove_state(&v->vm, why, sizeof(why))) < 0)
-		return vnode_err(err, errlen, -r, "%s: %s", v->id.name, why);
-	return 0;
-}
-
 /* A launcher killed before it wrote the init's pid down may have cloned it already, into
- * the cgroup its boot makes (cgmake.c): whatever is in that is ended, and the cgroup
- * named for the end of the vnode. */
+ * the cgroup its boot makes (cgmake.c): whatever is in that is ended (it would end by
+ * itself, without the launcher's go, but not before this command returns), and the
+ * cgroup named for the end of the vnode. */
 static void kill_unnamed(const struct vnode *v, struct vnode_state *st)
 {
 	struct cgroup_host h;
@@ -140,6 +123,26 @@ static void kill_unnamed(const struct vnode *v, struct vnode_state *st)
 	memcpy(st->cgroup, cg, sizeof(cg));
 }
 
+/* No monitor: an orphaned init (its monitor was SIGKILLed), or nothing running (its
+ * monitor and init were SIGKILLed, say: what they named is reclaimed). */
+static int stop_unmonitored(struct vnode *v, const struct vnode_state *st, enum verb how,
+			    char *err, size_t errlen)
+{
+	char why[1024];
+	int r;
+	if (!st->init && how == VERB_REBOOT)
+		return vnode_err(err, errlen, ESRCH, "%s: not running", v->id.name);
+	if (!st->init) {
+		struct vnode_state left = *st;
+		kill_unnamed(v, &left);
+		vnode_end(&v->id, vnode_netns(v), left.cgroup, NULL, NULL);
+	} else if ((r = stop_orphan(v, st, how, err, errlen)) < 0)
+		return r;
+	if (how == VERB_KILL && (r = vm_remove_state(&v->vm, why, sizeof(why))) < 0)
+		return vnode_err(err, errlen, -r, "%s: %s", v->id.name, why);
+	return 0;
+}
+
 /* A vnode still booting: its launcher heeds no request until the vnode is up, and may
  * be stuck (a HOOK, a boot that hangs, before BOOT_TIMEOUT), so a kill cannot wait for
  * it. It is SIGKILLed (its hook dies with it), and what it left is ended as an orphan. */
@@ -156,8 +159,6 @@ static int kill_booting(struct vnode *v, const struct vnode_state *was, char *er
 		return vnode_err(err, errlen, -r, "%s: its launcher is killed, but: %s", v->id.name, why);
 	if (runtime_read(&v->id, &st, why, sizeof(why)) < 0)
 		errorf("%s", why);  /* taken as stopped */
-	if (!st.init)
-		kill_unnamed(v, &st);
 	return stop_unmonitored(v, &st, VERB_KILL, err, errlen);
 }
 
