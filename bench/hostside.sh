@@ -24,17 +24,11 @@
 #    IMG is a bare ext4 file system (partition 0) made with mkfs.ext4 -d from a root staged by
 #    images/mkimage.sh --dir --no-service, whose /etc/rc is just `poweroff` and which has no
 #    /etc/rc.shutdown; every launcher starts the same /sbin/vinit from it.
-# 2. 100 overlay vnodes (env M) over one BASE directory whose rc returns at once (vinit stays
-#    up), one bridged veth each: boot-all -j 2 total, VmRSS of each monitor and vinit
-#    (/run/vnode/NAME.pid, NAME.state init=), median and max, then halt-all -j 2 total.
-#    The monitor is then vnode-monitor, the static program vnode execs once a vnode is up.
-#    Also their RssAnon, and Pss (smaps_rollup), which splits shared pages among the 100.
+# (Many vnodes at once, 100 and 1000, are bench/density.sh's.)
 # Installs systemd-container and lxc with apt-get if missing; a peer that cannot run is
 # "n/a (reason)". Needs root. Exits 0 whether the targets are met or not.
 set -u
 N=${N:-20}
-M=${M:-100}
-J=${J:-2}
 cd "$(dirname "$0")/.." || exit 1
 B=${B:-build}
 H=$B/tests/helpers/hostside_bench
@@ -56,13 +50,12 @@ export VNODE_HOME=$W/home
 
 cleanup() {
 	trap '' INT TERM HUP
-	VNODE_HOME=$W/many "$VNODE" kill-all -j "$J" >/dev/null 2>&1
 	for n in "$ONE" "$ONEP" "$DIRV" "$DIRB"; do "$VNODE" kill "$n" >/dev/null 2>&1; done
 	command -v lxc-stop >/dev/null 2>&1 && lxc-stop -P "$W/lxcpath" -n "$TAG" -k >/dev/null 2>&1
 	mountpoint -q "$W/mnt" 2>/dev/null && umount "$W/mnt"
 	for l in $(losetup -j "$IMG" -O NAME -n 2>/dev/null); do losetup -d "$l"; done
 	ip link show "$BR" >/dev/null 2>&1 && ip link del "$BR"
-	for n in $(ls "$W/many" 2>/dev/null) "$ONE" "$ONEP" "$DIRV" "$DIRB"; do
+	for n in "$ONE" "$ONEP" "$DIRV" "$DIRB"; do
 		rm -f "/var/log/vnode/$n.log" "/var/log/vnode/$n.log.old"
 	done
 	rm -rf "$W"
@@ -196,62 +189,6 @@ fi
 printf '\nhostside bench: where vnode boot -f of the image waits, off CPU in the kernel, %s runs\n' "$N"
 sh bench/lib/offcpu.sh "$N" 8 "$VNODE" boot -f "$ONE"
 
-# ---- many vnodes -----------------------------------------------------------------------
-export VNODE_HOME=$W/many
-stage "$W/base" ':'
-i=1
-while [ $i -le "$M" ]; do
-	d=$VNODE_HOME/${TAG}v$i
-	mkdir -p "$d/root" "$d/work"
-	printf 'BASE=%s\nBRIDGES=( %s: )\n' "$W/base" "$BR" >"$d/config"
-	i=$((i + 1))
-done
-printf '\nhostside bench: %s overlay vnodes over one BASE, 1 bridged veth each, -j %s\n' "$M" "$J"
-boot_ms=$("$H" -n 1 -w 0 -o "$W/bootall.log" "$VNODE" boot-all -j "$J" 2>"$W/bootall.err" |
-	awk '{print $1}')
-rss_kb() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
-pss_kb() { sed -n 's/^Pss:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/smaps_rollup" 2>/dev/null; }
-anon_kb() { sed -n 's/^RssAnon:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
-up=0
-: >"$W/rss"
-for d in "$VNODE_HOME"/*/; do
-	n=$(basename "$d")
-	mon=$(cat "/run/vnode/$n.pid" 2>/dev/null)
-	ini=$(sed -n 's/^init=//p' "/run/vnode/$n.state" 2>/dev/null)
-	[ -n "$mon" ] && [ -n "$ini" ] || continue
-	a=$(rss_kb "$mon") b=$(rss_kb "$ini") c=$(anon_kb "$mon") e=$(anon_kb "$ini")
-	f=$(pss_kb "$mon") g=$(pss_kb "$ini")
-	[ -n "$a" ] && [ -n "$b" ] || continue
-	up=$((up + 1))
-	echo "$a $b $((a + b)) $((c + e)) $((${f:-0} + ${g:-0}))" >>"$W/rss"
-done
-# col_stat COLUMN: "median max" of that column of $W/rss
-col_stat() { awk -v c="$1" '{print $c}' "$W/rss" | sort -n |
-	awk '{v[NR]=$1} END { if (NR) print v[int((NR+1)/2)], v[NR]; else print "n/a n/a" }'; }
-halt_ms=$("$H" -n 1 -w 0 -o "$W/haltall.log" "$VNODE" halt-all -j "$J" 2>"$W/haltall.err" |
-	awk '{print $1}')
-if [ -n "$boot_ms" ]; then
-	printf '  boot-all: %s ms total (%s up), %s ms per vnode\n' "$boot_ms" "$up" \
-		"$(awk -v t="$boot_ms" -v m="$M" 'BEGIN { printf "%.2f", t / m }')"
-else
-	printf '  boot-all: failed (%s; %s)\n' "$(tail -1 "$W/bootall.err")" "$(tail -1 "$W/bootall.log")"
-fi
-printf '  %-40s %8s %8s\n' "VmRSS per vnode, KiB" median max
-statrow() { # LABEL COLUMN
-	col_stat "$2" | { read -r med max; printf '  %-40s %8s %8s\n' "$1" "$med" "$max"; }
-}
-statrow monitor 1
-statrow vinit 2
-statrow "monitor + vinit" 3
-statrow "monitor + vinit, RssAnon only" 4
-statrow "monitor + vinit, Pss (shared pages split)" 5
-mem_max=$(col_stat 3 | awk '{print $2}')
-if [ -n "$halt_ms" ]; then
-	printf '  halt-all: %s ms total\n' "$halt_ms"
-else
-	printf '  halt-all: failed (%s; %s)\n' "$(tail -1 "$W/haltall.err")" "$(tail -1 "$W/haltall.log")"
-fi
-
 # ---- verdicts --------------------------------------------------------------------------
 verdict() { # WHAT VALUE LIMIT UNIT
 	if [ -z "$2" ] || [ "$2" = n/a ]; then
@@ -265,10 +202,8 @@ verdict() { # WHAT VALUE LIMIT UNIT
 echo
 verdict "vnode boot -f median, image with a bridged veth, back to back" "$base" 10 ms
 verdict "vnode boot -f median, image with a bridged veth, settled" "$(awk '{print $1}' "$W/vnode_q" 2>/dev/null)" 10 ms
-verdict "memory per running vnode (monitor + vinit VmRSS), max of $M" "$mem_max" 1024 KiB
 verdict "the default (user namespace) vnode, image + bridged veth, median, at most" "$base" 12.01 ms
 nsu=$(awk '{print $1}' "$W/nspawnu" 2>/dev/null)
 verdict "nspawn -U's median over vnode's, at least 5: 1 over it" \
 	"$(awk -v a="$base" -v b="${nsu:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')" 0.2001 "(ratio)"
-[ "$up" = "$M" ] || echo "note: only $up of $M vnodes were up after boot-all"
 exit 0
