@@ -238,6 +238,19 @@ static int run_here(struct vnode *v, int lock)
 	return launch(v, lock, -1, -1);
 }
 
+/* A vnode from the environment alone gets its directory (for its runtime state, such as
+ * the staging of its root), and nothing in it is written for it. */
+static int make_home(const struct vnode *v)
+{
+	const char *dirs[] = { vnode_home, v->id.dir };
+	for (unsigned i = 0; i < 2; i++)
+		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST) {
+			errorf("%s: %s: %s", v->id.name, dirs[i], strerror(errno));
+			return -1;
+		}
+	return 0;
+}
+
 static int boot_vnode(struct vnode *v, const char *name, bool foreground, bool here)
 {
 	struct vnode_state st = { 0 };
@@ -246,6 +259,8 @@ static int boot_vnode(struct vnode *v, const char *name, bool foreground, bool h
 
 	if ((r = vnode_load(v, name, err, sizeof(err))) < 0)
 		return load_failed(r, err);
+	if (v->env_only && make_home(v) < 0)
+		return EXIT_FAILED;
 	if ((lock = runtime_lock(&v->id)) == -EWOULDBLOCK) {
 		if (runtime_read(&v->id, &st, err, sizeof(err)) < 0)
 			errorf("%s", err);

@@ -24,6 +24,7 @@ const char cli_usage[] =
 "  log [--raw] [-f] NAME  the console log, its control sequences made harmless; -f follows\n"
 "  wait NAME              wait until the vnode has stopped\n"
 "  boot-all | halt-all | kill-all [-j N]   every vnode, N at a time (default: CPUs)\n"
+"  wait-all               wait until no background bootvnodes run is left\n"
 "VNODE_HOME defaults to " VNODE_HOME_DEFAULT "; a vnode is DIR/NAME/config (vnode.conf(5)).\n"
 "Exit status: 0 ok, 1 the operation failed, 2 usage or config error.\n"
 "Also installed as: pretend-boot NAME (= boot -f), bootvnodes [-b|-h|-k] [-f],\n"
@@ -54,6 +55,7 @@ static const struct spec {
 	{ "boot-all", CMD_ALL,    VERB_BOOT,   NO_NAME,       OPT_JOBS, true },
 	{ "halt-all", CMD_ALL,    VERB_HALT,   NO_NAME,       OPT_JOBS, true },
 	{ "kill-all", CMD_ALL,    VERB_KILL,   NO_NAME,       OPT_JOBS, true },
+	{ "wait-all", CMD_WAIT_ALL, VERB_BOOT, NO_NAME,       0,        true },
 	{ "__resume", CMD_RESUME, VERB_BOOT,   RAW,           0,        true },  /* vnode-monitor's */
 };
 
@@ -158,8 +160,9 @@ static int parse_command(const struct spec *s, int argc, char **argv, struct cli
 	return count_ok(s, c, err, errlen);
 }
 
-/* Emulab's and subhost's names: pretend-boot NAME; bootvnodes [-b|-h|-k] [-f];
- * vnodesetup -j [-b|-h|-k] NAME. */
+/* Emulab's and subhost's names: pretend-boot NAME; bootvnodes [-b|-h|-k] [-f] (no action:
+ * boot; in the background unless -f); vnodesetup -j [-b|-h|-k] NAME (a stop waited for
+ * 30 s at most). See vnode(8), COMPATIBILITY. */
 static int parse_compat(const char *prog, int argc, char **argv, struct cli *c, char *err,
 			size_t errlen)
 {
@@ -178,7 +181,9 @@ static int parse_compat(const char *prog, int argc, char **argv, struct cli *c, 
 			k++;
 		if (k < sizeof(flags) / sizeof(flags[0]))
 			c->verb = flags[k].verb;
-		else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "-f"))
+		else if (!strcmp(argv[i], "-f"))
+			c->foreground = true;
+		else if (!strcmp(argv[i], "-j"))
 			continue;
 		else if (argv[i][0] != '-' && !c->nnames)
 			c->names = argv + i, c->nnames = 1;
@@ -186,10 +191,11 @@ static int parse_compat(const char *prog, int argc, char **argv, struct cli *c, 
 			return bad(err, errlen, "unknown argument", argv[i]);
 	}
 	if (!strcmp(prog, "bootvnodes")) {
-		c->cmd = CMD_ALL;
+		c->cmd = CMD_ALL, c->background = !c->foreground, c->foreground = false;
 		return c->nnames ? bad(err, errlen, "takes no NAME", prog) : 0;
 	}
 	c->cmd = c->verb == VERB_BOOT ? CMD_BOOT : CMD_STOP;
+	c->foreground = false, c->stop_wait = VNODESETUP_WAIT;
 	return c->nnames ? 0 : bad(err, errlen, "usage: vnodesetup -j [-b|-h|-k] NAME", NULL);
 }
 

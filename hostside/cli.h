@@ -8,9 +8,10 @@
 #include "verb.h"
 
 enum command { CMD_HELP, CMD_BOOT, CMD_STOP, CMD_STATUS, CMD_LIST, CMD_EXEC, CMD_WAIT,
-	       CMD_LOG, CMD_CONSOLE, CMD_ALL, CMD_RESUME, CMD_RUN, NCOMMANDS };
+	       CMD_LOG, CMD_CONSOLE, CMD_ALL, CMD_WAIT_ALL, CMD_RESUME, CMD_RUN, NCOMMANDS };
 
 #define CLI_MAX_ENV 32
+#define VNODESETUP_WAIT 30  /* seconds, as Emulab's vnodesetup waited for a stop */
 
 struct cli {
 	enum command cmd;
@@ -25,6 +26,8 @@ struct cli {
 	bool raw, follow;     /* log --raw, log -f */
 	bool force;           /* console --force */
 	unsigned jobs;        /* *-all -j N; 0: one per CPU */
+	bool background;      /* bootvnodes without -f: the batch detached, the command returns */
+	unsigned stop_wait;   /* vnodesetup -h|-k: seconds to wait for the stop, then exit 0 */
 	bool needs_root;
 	char *env[CLI_MAX_ENV + 1];  /* exec -e KEY=VALUE..., NULL-terminated */
 	int nenv;

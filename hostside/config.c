@@ -864,6 +864,16 @@ static int split_blanks(const char *s, struct vlist *v)
 	return 0;
 }
 
+bool conf_env_sets(char *const envp[])
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		const char *s = conf_keys[i].from_env ? env_lookup(envp, conf_keys[i].name) : NULL;
+		if (s && *s)
+			return true;
+	}
+	return false;
+}
+
 int conf_apply_env(struct conf *c, char *const envp[])
 {
 	for (size_t i = 0; i < NKEYS; i++) {

@@ -34,6 +34,8 @@ int conf_load(const char *path, struct conf *out, char *err, size_t errlen);
 /* DISKS and BRIDGES set (and not empty) in the environment replace the file's,
  * split at blanks. envp NULL means the process environment. 0 or -ENOMEM. */
 int conf_apply_env(struct conf *c, char *const envp[]);
+/* Whether the environment sets one of those (DISKS, BRIDGES). */
+bool conf_env_sets(char *const envp[]);
 
 /* The entry for key, or NULL when the key was not set. */
 const struct conf_entry *conf_get(const struct conf *c, const char *key);

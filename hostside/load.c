@@ -161,9 +161,13 @@ int vnode_load(struct vnode *v, const char *name, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/config", v->id.dir);
 	if ((r = trusted(path, err, errlen)) < 0)
 		return r;
-	if ((r = conf_load(path, &v->conf, err, errlen)) < 0)
-		return r == -ENOENT ? vnode_err(err, errlen, ENOENT, "%s: no such vnode (no %s)", name, path)
-				    : r;
+	r = conf_load(path, &v->conf, err, errlen);
+	v->env_only = r == -ENOENT && conf_env_sets(NULL);  /* pretend-boot's way: no other settings */
+	if (v->env_only)
+		r = conf_parse(path, "", 0, &v->conf, err, errlen);
+	if (r < 0)
+		return r == -ENOENT ? vnode_err(err, errlen, ENOENT, "%s: no such vnode (no %s, and no "
+						"DISKS or BRIDGES in the environment)", name, path) : r;
 	if (conf_apply_env(&v->conf, NULL) < 0)
 		return vnode_err(err, errlen, ENOMEM, "%s: out of memory", name);
 	if ((r = map_mount(v, err, errlen)) < 0 || (r = map_net(v, err, errlen)) < 0)

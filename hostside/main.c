@@ -23,7 +23,7 @@ static int each(const struct cli *c, int (*fn)(const struct cli *, const char *)
 }
 
 static int boot_one(const struct cli *c, const char *name) { return cmd_boot(name, c->foreground, false); }
-static int stop_one(const struct cli *c, const char *name) { return cmd_stop(name, c->verb); }
+static int stop_one(const struct cli *c, const char *name) { return cmd_stop(name, c->verb, c->stop_wait); }
 
 static int run_help(const struct cli *c) { (void)c; return fputs(cli_usage, stdout) < 0 ? EXIT_FAILED : EXIT_OK; }
 static int run_boot(const struct cli *c) { return each(c, boot_one); }
@@ -42,8 +42,10 @@ static int run_console(const struct cli *c) { return cmd_console(c->names[0], c-
 static int run_all(const struct cli *c)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	return cmd_all(c->verb, c->jobs ? c->jobs : cpus > 0 ? (unsigned)cpus : 1);
+	unsigned jobs = c->jobs ? c->jobs : cpus > 0 ? (unsigned)cpus : 1;
+	return c->background ? cmd_all_background(c->verb, jobs) : cmd_all(c->verb, jobs);
 }
+static int run_wait_all(const struct cli *c) { (void)c; return cmd_wait_all(); }
 
 /* `vnode __resume`, from vnode-monitor only: the launch again (launch.c). */
 static int run_resume(const struct cli *c)
@@ -68,6 +70,7 @@ static int (*const run[NCOMMANDS])(const struct cli *) = {
 	[CMD_STATUS] = run_status, [CMD_LIST] = run_list, [CMD_EXEC] = run_exec,
 	[CMD_WAIT] = run_wait,     [CMD_LOG] = run_log,   [CMD_ALL] = run_all,
 	[CMD_CONSOLE] = run_console, [CMD_RESUME] = run_resume, [CMD_RUN] = run_run,
+	[CMD_WAIT_ALL] = run_wait_all,
 };
 
 int main(int argc, char **argv)

@@ -165,7 +165,7 @@ static int kill_booting(struct vnode *v, const struct vnode_state *was, char *er
 /* A running monitor does the stop itself, so a vnode whose config has since been
  * broken or removed can still be halted, killed or rebooted. */
 static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how,
-			  char *err, size_t errlen)
+			  unsigned wait_s, char *err, size_t errlen)
 {
 	char why[1024];
 	if (how == VERB_REBOOT)
@@ -175,7 +175,9 @@ static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum ve
 	if (kill(st->monitor, verbs[how].monitor_sig) < 0)
 		return vnode_err(err, errlen, errno, "%s: signalling monitor %d: %s", v->id.name,
 				 (int)st->monitor, strerror(errno));
-	int r = wait_pid_gone(st->monitor, -1);
+	int r = wait_pid_gone(st->monitor, wait_s ? (int)wait_s * 1000 : -1);
+	if (r == -ETIMEDOUT && wait_s)
+		return 1;  /* still stopping: vnodesetup's caller is not kept waiting */
 	if (r < 0)
 		return vnode_err(err, errlen, -r, "%s: waiting for monitor %d: %s", v->id.name,
 				 (int)st->monitor, strerror(-r));
@@ -193,7 +195,7 @@ static const char *done(const struct vnode_state *st, enum verb how)
 	return st->monitor || st->init ? verbs[how].done : "not running";
 }
 
-int cmd_stop(const char *name, enum verb how)
+int cmd_stop(const char *name, enum verb how, unsigned wait_s)
 {
 	struct vnode v = { 0 };
 	struct vnode_state st;
@@ -205,7 +207,7 @@ int cmd_stop(const char *name, enum verb how)
 	if (runtime_read(&v.id, &st, err, sizeof(err)) < 0)
 		errorf("%s", err);  /* taken as stopped */
 	if (st.monitor)
-		r = stop_monitored(&v, &st, how, err, sizeof(err));
+		r = stop_monitored(&v, &st, how, wait_s, err, sizeof(err));
 	else if ((r = vnode_load(&v, name, err, sizeof(err))) < 0)
 		return vnode_free(&v), load_failed(r, err);
 	else
@@ -215,6 +217,11 @@ int cmd_stop(const char *name, enum verb how)
 		return exit_with(EXIT_FAILED, err);
 	if (how == VERB_REBOOT && !st.monitor)
 		return cmd_boot(name, false, false);  /* the orphan is stopped: boot it as new */
-	notef("%s: %s", name, done(&st, how));
+	if (r > 0)
+		notef("%s: asked to %s, not stopped after %u s (vnodesetup exits 0 then, as "
+		      "Emulab's did; vnode %s waits, and says how it ended)", name, verbs[how].name,
+		      wait_s, verbs[how].name);
+	else
+		notef("%s: %s", name, done(&st, how));
 	return EXIT_OK;
 }

@@ -29,6 +29,7 @@ struct vnode {
 	unsigned stop_timeout;     /* seconds */
 	unsigned boot_timeout;     /* seconds, 0: none */
 	bool privileged;           /* PRIVILEGED=yes: no user namespace (vnode(8)) */
+	bool env_only;             /* no config: DISKS, BRIDGES from the environment alone */
 	long long log_max;         /* LOG_MAX, bytes */
 	struct vnode_ids ids;      /* unprivileged: root inside is ids.uid on the host */
 	unsigned long long caps_drop;  /* bounding-set capabilities to drop */
@@ -84,7 +85,9 @@ int fdpass_recv(int sock, char *tag, void *data, size_t len, int *fds, unsigned 
 /* here: `vnode run`, the boot in this process, which becomes the monitor */
 int cmd_boot(const char *name, bool foreground, bool here);
 int cmd_console(const char *name, bool force);
-int cmd_stop(const char *name, enum verb how);   /* halt, kill, reboot */
+/* halt, kill, reboot; wait_s > 0: a halt or kill waited for that long at most, then
+ * exit 0 whether it stopped or not (vnodesetup's way) */
+int cmd_stop(const char *name, enum verb how, unsigned wait_s);
 int cmd_status(const char *name, bool json);
 int cmd_list(bool json);
 int cmd_wait(const char *name);
@@ -113,6 +116,12 @@ int exec_sealed(char **argv, char *err, size_t errlen);
  * operator's; and the proxy between it and the operator's terminal, until child ends. */
 int pty_open(int rootfd, int *master, int *slave, char *err, size_t errlen);
 int pty_proxy(int master, pid_t child);
+/* batch.c: one verb for every vnode, jobs at a time; or that detached (bootvnodes
+ * without -f), returning at once, its output to BATCH_LOG; and waiting until no detached
+ * one is left. */
+#define BATCH_LOG VNODE_LOG_DIR "/bootvnodes.log"
 int cmd_all(enum verb verb, unsigned jobs);
+int cmd_all_background(enum verb verb, unsigned jobs);
+int cmd_wait_all(void);
 
 #endif

@@ -173,6 +173,7 @@ static void compatibility_names(void **state)
 	assert_int_equal(PARSE("vnodesetup", "-j", "-h", "a"), 0);
 	assert_int_equal(c.cmd, CMD_STOP);
 	assert_int_equal(c.verb, VERB_HALT);
+	assert_int_equal(c.stop_wait, 30);
 	assert_int_equal(PARSE("vnodesetup", "-j", "-b", "a"), 0);
 	assert_int_equal(c.cmd, CMD_BOOT);
 	assert_false(c.foreground);
@@ -183,9 +184,15 @@ static void compatibility_names(void **state)
 	assert_int_equal(PARSE("bootvnodes", "-k", "-f"), 0);
 	assert_int_equal(c.cmd, CMD_ALL);
 	assert_int_equal(c.verb, VERB_KILL);
+	assert_false(c.background);
 	assert_true(c.needs_root);
+	assert_int_equal(PARSE("bootvnodes", "-h"), 0);
+	assert_true(c.background);
 	assert_int_equal(PARSE("bootvnodes"), 0);
 	assert_int_equal(c.verb, VERB_BOOT);
+	assert_true(c.background);
+	assert_int_equal(PARSE("vnode", "wait-all"), 0);
+	assert_int_equal(c.cmd, CMD_WAIT_ALL);
 	REFUSED("bootvnodes: takes no NAME", "bootvnodes", "a");
 }
 
