@@ -12,6 +12,7 @@ cd "$(dirname "$0")/../.." || exit 2
 BUILD=$1 MODE=$2 AMOUNT=$3
 W=$(mktemp -d /tmp/vnode-fuzz.XXXXXX) || exit 2
 trap 'rm -rf "$W"' EXIT
+trap 'exit 2' INT TERM HUP PIPE  # so that EXIT's cleanup runs then too
 FINDINGS=$BUILD/fuzz-findings
 
 # target, its share of the executions in percent, and its libFuzzer options: the partition
