@@ -162,6 +162,20 @@ static int kill_booting(struct vnode *v, const struct vnode_state *was, char *er
 	return stop_unmonitored(v, &st, VERB_KILL, err, errlen);
 }
 
+/* After the monitor is gone: if it died before it did the stop (SIGKILLed as the request
+ * came, still exiting when it was signalled), what it left is stopped as an orphan's. */
+static int stop_left(struct vnode *v, enum verb how, char *err, size_t errlen)
+{
+	struct vnode_state st;
+	char why[1024];
+	int r;
+	if (runtime_read(&v->id, &st, why, sizeof(why)) < 0 || st.monitor || !st.init)
+		return 0;  /* ended as it should be, or someone's new boot */
+	if (!v->conf.path && (r = vnode_load(v, v->id.name, why, sizeof(why))) < 0)
+		return vnode_err(err, errlen, -r, "%s: its monitor died, and: %s", v->id.name, why);
+	return stop_unmonitored(v, &st, how, err, errlen);
+}
+
 /* A running monitor does the stop itself, so a vnode whose config has since been
  * broken or removed can still be halted, killed or rebooted. */
 static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum verb how,
@@ -186,7 +200,7 @@ static int stop_monitored(struct vnode *v, const struct vnode_state *st, enum ve
 	if (how == VERB_KILL && (r = vnode_load(v, v->id.name, why, sizeof(why))) < 0)
 		return vnode_err(err, errlen, -r, "%s: stopped, but its writable state was kept: %s",
 				 v->id.name, why);
-	return 0;
+	return stop_left(v, how, err, errlen);
 }
 
 /* What `vnode VERB` says when it is done. */

@@ -5,8 +5,7 @@
 # round a fresh `vnode kill` must succeed and leave nothing: no runtime file, no netns name,
 # no veth, no cgroup, no process of the vnode (no pid namespace more than before).
 # Vnode: sr-a; bridge sr-br<pid>.
-# Not in make test: about 1 round in 100 is not clean yet (a vnode left running, or its
-# cgroup, after the kill said "killed"), so 50 rounds there would fail CI half the time.
+# make test runs 50 (tests/integration/hostside_sigkill_rounds.sh).
 . "$(dirname "$0")/../integration/lib.sh"
 vnode_setup
 N=$(rounds "${SIGKILL_ROUNDS:-500}")
