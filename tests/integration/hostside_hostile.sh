@@ -80,7 +80,8 @@ at_exit 'ip netns del hx-e 2>/dev/null'
 new_vnode hx-e
 sed -i 's/^NETWORK=none$/NETWORK=private/' "$VNODE_HOME/hx-e/config"
 expect netns_of_someone_else 1 "hx-e: /run/netns/hx-e exists and is not a vnode's" "$V" boot hx-e
-check is_not_replaced sh -c '[ -f /run/netns/hx-e ] && [ ! -L /run/netns/hx-e ]'
+check is_not_replaced [ -f /run/netns/hx-e ]
+check by_a_vnodes_link [ ! -L /run/netns/hx-e ]
 "$V" kill hx-e >/dev/null 2>&1
 check nor_deleted_by_kill ip netns exec hx-e true
 ip netns del hx-e
